@@ -1,0 +1,63 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from partners.models import BoardMember
+
+from .models import Page, Recommendation, Thesis
+
+
+@require_GET
+def about(request):
+    page = Page.objects.filter(slug=Page.Key.ABOUT).first()
+    return render(request, "alliance/about.html", {"page": page, "breadcrumbs": [(None, "Die Allianz")]})
+
+
+@require_GET
+def board(request):
+    members = BoardMember.objects.select_related("institution")
+    labels = dict(BoardMember.Group.choices)
+
+    def grouped(queryset):
+        order = list(labels)
+        rows = sorted(queryset, key=lambda member: (order.index(member.group), member.order, member.last_name))
+        return [(labels[group], list(items)) for group, items in groupby(rows, key=lambda member: member.group)]
+
+    return render(
+        request,
+        "alliance/board.html",
+        {
+            "current_groups": grouped(members.current()),
+            "former_groups": grouped(members.former()),
+            "breadcrumbs": alliance_breadcrumbs("Board"),
+        },
+    )
+
+
+@require_GET
+def theses(request):
+    return render(
+        request, "alliance/theses.html", {"theses": Thesis.objects.all(), "breadcrumbs": alliance_breadcrumbs("Thesen")}
+    )
+
+
+@require_GET
+def recommendations(request):
+    items = Recommendation.objects.prefetch_related("topics", "networks", "offers")
+    return render(
+        request,
+        "alliance/recommendations.html",
+        {"recommendations": items, "breadcrumbs": alliance_breadcrumbs("Empfehlungen")},
+    )
+
+
+@require_GET
+def page(request, slug):
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "alliance/page.html", {"page": page, "breadcrumbs": [(None, page.title)]})
+
+
+def alliance_breadcrumbs(label):
+    return [(reverse("alliance:about"), "Die Allianz"), (None, label)]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AllianzPortalConfig(AppConfig):
+    name = "allianz_portal"
+    verbose_name = "Transferportal NRW"

@@ -1,0 +1,405 @@
+"""Idempotent loading of the reference data and the demo data from `fixtures/`.
+
+Loading twice changes nothing: every record is looked up by its natural key (official key, slug,
+number), created when missing and saved only when a value differs. Editorial texts that staff own
+after the first load (the legal pages) are created when missing and never overwritten.
+"""
+
+import csv
+import datetime
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from allianz_portal.text import german_slugify
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+REFERENCE = FIXTURES / "reference"
+DEMO = FIXTURES / "demo"
+
+NRW_KEY = "05"
+BEZIRK_NAMES = {
+    "051": "Düsseldorf",
+    "053": "Köln",
+    "055": "Münster",
+    "057": "Detmold",
+    "059": "Arnsberg",
+}
+
+
+class FixtureError(Exception):
+    """The fixture files contradict themselves (an unknown slug, a bad value)."""
+
+
+class Loader:
+    def __init__(self, log=None):
+        self.stats = Counter()
+        self.log = log or (lambda message: None)
+
+    # -- generic ---------------------------------------------------------------------------------
+
+    def upsert(self, model, lookup, values, m2m=None, create_only=(), validate=True):
+        """Create or update one record and return it; fields in `create_only` are set only on creation."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            if validate:
+                obj.full_clean()
+            obj.save()
+            status = "created"
+        else:
+            changes = [
+                name for name, value in values.items() if name not in create_only and getattr(obj, name) != value
+            ]
+            for name in changes:
+                setattr(obj, name, values[name])
+            if changes:
+                if validate:
+                    obj.full_clean()
+                obj.save()
+                self.log(f"geändert: {model._meta.verbose_name} „{obj}“ ({', '.join(changes)})")
+            status = "updated" if changes else "unchanged"
+        for name, related in (m2m or {}).items():
+            manager = getattr(obj, name)
+            if set(manager.values_list("pk", flat=True)) != {item.pk for item in related}:
+                manager.set(related)
+                if status == "unchanged":
+                    status = "updated"
+                    self.log(f"geändert: {model._meta.verbose_name} „{obj}“ ({name})")
+        self.record(model, status)
+        return obj
+
+    def record(self, model, status, count=1):
+        self.stats[(str(model._meta.verbose_name_plural), status)] += count
+
+    def summary(self):
+        labels = sorted({label for label, _ in self.stats})
+        return [
+            f"{label}: {self.stats[(label, 'created')]} neu, {self.stats[(label, 'updated')]} geändert, "
+            f"{self.stats[(label, 'unchanged')]} unverändert"
+            for label in labels
+        ]
+
+    @property
+    def changes(self):
+        return sum(count for (_, status), count in self.stats.items() if status != "unchanged")
+
+    # -- reference data --------------------------------------------------------------------------
+
+    @transaction.atomic
+    def load_reference(self):
+        self.load_regions()
+        self.load_municipalities()
+        institutions = self.load_institutions(read_toml(REFERENCE / "institutions.toml").get("institution", []))
+        self.load_board(read_toml(REFERENCE / "board.toml").get("member", []), institutions)
+        self.load_networks(read_toml(REFERENCE / "networks.toml").get("network", []))
+        self.load_alliance(read_toml(REFERENCE / "alliance.toml"))
+
+    def load_regions(self):
+        from regions import coverage
+        from regions.models import Region
+
+        nrw = self.upsert(
+            Region, {"official_key": NRW_KEY}, {"name": "Nordrhein-Westfalen", "slug": "nrw", "kind": "land"}
+        )
+        bezirke = {
+            code: self.upsert(
+                Region,
+                {"official_key": code},
+                {
+                    "name": f"Regierungsbezirk {name}",
+                    "slug": german_slugify(f"Regierungsbezirk {name}"),
+                    "kind": Region.Kind.REGIERUNGSBEZIRK,
+                    "parent": nrw,
+                },
+            )
+            for code, name in BEZIRK_NAMES.items()
+        }
+        kreise = {}
+        for row in read_csv(REFERENCE / "nrw-kreise.csv"):
+            kind = Region.Kind.KREISFREIE_STADT if row["kind"] == "Kreisfreie Stadt" else Region.Kind.KREIS
+            name = kreis_display_name(row["name"], kind)
+            kreise[row["ags"]] = self.upsert(
+                Region,
+                {"official_key": row["ags"]},
+                {
+                    "name": name,
+                    "slug": german_slugify(name),
+                    "kind": kind,
+                    "parent": bezirke[row["regierungsbezirk_code"]],
+                },
+            )
+        cooperation = {}
+        for row in read_csv(REFERENCE / "nrw-regionen.csv"):
+            entry = cooperation.setdefault(
+                row["slug"], {"name": row["name"], "organisation": row["organisation"], "members": []}
+            )
+            if row["kreis_ags"] not in kreise:
+                raise FixtureError(f"nrw-regionen.csv: unbekannter Kreisschlüssel {row['kreis_ags']}")
+            entry["members"].append(kreise[row["kreis_ags"]])
+        for slug, entry in cooperation.items():
+            self.upsert(
+                Region,
+                {"slug": slug},
+                {"name": entry["name"], "kind": Region.Kind.COOPERATION, "organisation": entry["organisation"]},
+                m2m={"members": entry["members"]},
+            )
+        coverage.clear_cache()
+
+    def load_municipalities(self):
+        from regions.models import Municipality, PostalCode, Region
+
+        kreise = {region.official_key: region for region in Region.objects.kreise()}
+        rows = read_csv(REFERENCE / "nrw-plz-orte.csv")
+        municipalities = {}
+        for row in rows:
+            key = row["gemeinde_ags"]
+            if key not in municipalities:
+                if row["kreis_ags"] not in kreise:
+                    raise FixtureError(f"nrw-plz-orte.csv: unbekannter Kreisschlüssel {row['kreis_ags']}")
+                municipalities[key] = self.upsert(
+                    Municipality,
+                    {"official_key": key},
+                    {"name": row["gemeinde"], "kreis": kreise[row["kreis_ags"]]},
+                    validate=False,
+                )
+        existing = set(PostalCode.objects.values_list("code", "municipality__official_key"))
+        wanted = {(row["plz"], row["gemeinde_ags"]) for row in rows}
+        missing = sorted(wanted - existing)
+        PostalCode.objects.bulk_create(
+            [PostalCode(code=code, municipality=municipalities[key]) for code, key in missing]
+        )
+        self.record(PostalCode, "created", len(missing))
+        self.record(PostalCode, "unchanged", len(wanted) - len(missing))
+
+    def load_institutions(self, rows, is_demo=False):
+        from partners.models import Institution
+        from regions.models import Region
+
+        regions = {region.slug: region for region in Region.objects.all()}
+        institutions = {}
+        for row in rows:
+            seat = row.get("seat")
+            if seat and seat not in regions:
+                raise FixtureError(f"Institution {row['slug']}: unbekannter Sitz {seat!r}")
+            institutions[row["slug"]] = self.upsert(
+                Institution,
+                {"slug": row["slug"]},
+                {
+                    "name": row["name"],
+                    "short_name": row.get("short_name", ""),
+                    "kind": row["kind"],
+                    "website": row.get("website", ""),
+                    "seat": regions.get(seat) if seat else None,
+                    "description": row.get("description", "").strip(),
+                    "is_alliance_partner": row.get("alliance_partner", False),
+                    "is_demo": is_demo,
+                },
+            )
+        return institutions
+
+    def load_board(self, rows, institutions):
+        from partners.models import BoardMember
+
+        for row in rows:
+            if row["institution"] not in institutions:
+                raise FixtureError(f"Board: unbekannte Institution {row['institution']!r}")
+            self.upsert(
+                BoardMember,
+                {"first_name": row["first_name"], "last_name": row["last_name"], "term_start": row["term_start"]},
+                {
+                    "title": row.get("title", ""),
+                    "function": row["function"],
+                    "institution": institutions[row["institution"]],
+                    "group": row["group"],
+                    "order": row.get("order", 0),
+                    "term_end": row.get("term_end"),
+                },
+            )
+
+    def load_networks(self, rows):
+        from partners.models import Institution
+        from regions.models import Region, RegionalNetwork, TransferFormat
+
+        regions = {region.slug: region for region in Region.objects.all()}
+        for row in rows:
+            unknown = [slug for slug in row.get("regions", []) if slug not in regions]
+            if unknown:
+                raise FixtureError(f"Netzwerk {row['slug']}: unbekannte Regionen {unknown}")
+            institution = None
+            if row.get("institution"):
+                institution = Institution.objects.filter(slug=row["institution"]).first()
+                if institution is None:
+                    raise FixtureError(f"Netzwerk {row['slug']}: unbekannte Institution {row['institution']!r}")
+            network = self.upsert(
+                RegionalNetwork,
+                {"slug": row["slug"]},
+                {
+                    "name": row["name"],
+                    "short_name": row.get("short_name", ""),
+                    "kind": row["kind"],
+                    "website": row.get("website", ""),
+                    "founded": row.get("founded"),
+                    "institution": institution,
+                    "description": row.get("description", "").strip(),
+                    "offers_for_smes": row.get("offers_for_smes", "").strip(),
+                    "transferable_methods": row.get("transferable_methods", "").strip(),
+                    "success_factors": row.get("success_factors", "").strip(),
+                    "lessons_learned": row.get("lessons_learned", "").strip(),
+                },
+                m2m={"regions": [regions[slug] for slug in row.get("regions", [])]},
+            )
+            for item in row.get("formats", []):
+                self.upsert(
+                    TransferFormat,
+                    {"network": network, "name": item["name"]},
+                    {
+                        "start_year": item.get("start_year"),
+                        "end_year": item.get("end_year"),
+                        "description": item.get("description", "").strip(),
+                    },
+                )
+
+    def load_alliance(self, data):
+        from alliance.models import Page, Recommendation, Thesis
+        from regions.models import RegionalNetwork
+
+        about = data.get("about")
+        if about:
+            self.upsert(
+                Page,
+                {"slug": Page.Key.ABOUT},
+                {"title": about["title"], "lead": about.get("lead", ""), "body": about["body"].strip()},
+                create_only=("title", "lead", "body"),
+            )
+        for row in data.get("page", []):
+            self.upsert(
+                Page,
+                {"slug": row["slug"]},
+                {"title": row["title"], "lead": row.get("lead", ""), "body": row["body"].strip()},
+                create_only=("title", "lead", "body"),
+            )
+        for row in data.get("thesis", []):
+            self.upsert(Thesis, {"number": row["number"]}, {"title": row["title"], "text": row["text"].strip()})
+        networks = {network.slug: network for network in RegionalNetwork.objects.all()}
+        for row in data.get("recommendation", []):
+            topics = [self.topic(name) for name in row.get("topics", [])]
+            unknown = [slug for slug in row.get("networks", []) if slug not in networks]
+            if unknown:
+                raise FixtureError(f"Empfehlung {row['number']}: unbekannte Netzwerke {unknown}")
+            self.upsert(
+                Recommendation,
+                {"number": row["number"]},
+                {"title": row["title"], "text": row["text"].strip(), "offer_types": row.get("offer_types", [])},
+                m2m={"topics": topics, "networks": [networks[slug] for slug in row.get("networks", [])]},
+            )
+
+    def topic(self, name):
+        from offers.models import Topic
+
+        topic = Topic.objects.filter(name__iexact=name).first()
+        if topic is None:
+            topic = Topic.objects.create(name=name)
+            self.record(Topic, "created")
+        return topic
+
+    # -- demo data -------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def load_demo(self, today=None):
+        from offers.models import InnovationDimension, Offer, TargetGroup
+        from partners.models import Institution
+        from regions.models import Region, RegionalNetwork
+
+        today = today or timezone.localdate()
+        data = read_toml(DEMO / "offers.toml")
+        self.load_institutions(data.get("institution", []), is_demo=True)
+        institutions = {institution.slug: institution for institution in Institution.objects.all()}
+        networks = {network.slug: network for network in RegionalNetwork.objects.all()}
+        regions = {region.slug: region for region in Region.objects.all()}
+        groups = {group.slug: group for group in TargetGroup.objects.all()}
+        dimensions = {dimension.slug: dimension for dimension in InnovationDimension.objects.all()}
+
+        def day(offset):
+            return None if offset is None else today + datetime.timedelta(days=offset)
+
+        def pick(mapping, keys, what, slug):
+            unknown = [key for key in keys if key not in mapping]
+            if unknown:
+                raise FixtureError(f"Angebot {slug}: unbekannte {what} {unknown}")
+            return [mapping[key] for key in keys]
+
+        rows = data.get("offer", [])
+        offers = {}
+        now = timezone.now()
+        for index, row in enumerate(rows):
+            slug = row["slug"]
+            (provider,) = pick(institutions, [row["provider"]], "Anbieter", slug)
+            network = pick(networks, [row["network"]], "Netzwerke", slug)[0] if row.get("network") else None
+            offer = self.upsert(
+                Offer,
+                {"slug": slug},
+                {
+                    "title": row["title"],
+                    "summary": row["summary"].strip(),
+                    "description": row["description"].strip(),
+                    "provider": provider,
+                    "network": network,
+                    "offer_type": row["offer_type"],
+                    "cost": row["cost"],
+                    "format": row["format"],
+                    "contact_name": row.get("contact_name", ""),
+                    "contact_email": row.get("contact_email", ""),
+                    "contact_phone": row.get("contact_phone", ""),
+                    "url": row.get("url", ""),
+                    "start_date": day(row.get("start_in_days")),
+                    "end_date": day(row.get("end_in_days")),
+                    "deadline": day(row.get("deadline_in_days")),
+                    "status": Offer.Status.PUBLISHED,
+                    "published_at": now - datetime.timedelta(days=(index * 3) % 200, hours=index),
+                    "last_verified": day(-row.get("verified_days_ago", 30)),
+                    "is_demo": True,
+                },
+                m2m={
+                    "target_groups": pick(groups, row.get("target_groups", []), "Zielgruppen", slug),
+                    "dimensions": pick(dimensions, row.get("dimensions", []), "Dimensionen", slug),
+                    "coverage": pick(regions, row.get("coverage", []), "Regionen", slug),
+                },
+                create_only=("published_at",),
+            )
+            wanted_topics = sorted(row.get("topics", []))
+            if sorted(offer.topics.names()) != wanted_topics:
+                offer.topics.set([self.topic(name) for name in wanted_topics])
+            offers[slug] = offer
+        for row in rows:
+            funders = pick(offers, row.get("funded_by", []), "Förderangebote", row["slug"])
+            offer = offers[row["slug"]]
+            if set(offer.funded_by.values_list("pk", flat=True)) != {funder.pk for funder in funders}:
+                offer.funded_by.set(funders)
+        return offers
+
+
+def kreis_display_name(name, kind):
+    """ "Gütersloh" (Kreis) -> "Kreis Gütersloh"; names that already say what they are stay as they are."""
+    from regions.models import Region
+
+    lowered = name.lower()
+    if kind == Region.Kind.KREIS and "kreis" not in lowered and "städteregion" not in lowered:
+        return f"Kreis {name}"
+    return name
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_toml(path):
+    if not path.exists():
+        raise FixtureError(f"Datei fehlt: {path}")
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)

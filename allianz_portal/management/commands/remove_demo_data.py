@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from offers.models import Offer
+from partners.models import Institution
+
+
+class Command(BaseCommand):
+    help = "Entfernt alle als Beispieldaten markierten Angebote und Institutionen."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        offers, _ = Offer.objects.filter(is_demo=True).delete()
+        institutions, _ = Institution.objects.filter(is_demo=True, offers__isnull=True).delete()
+        self.stdout.write(
+            self.style.SUCCESS(f"Entfernt: {offers} Einträge zu Angeboten, {institutions} zu Institutionen.")
+        )

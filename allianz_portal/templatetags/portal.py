@@ -1,0 +1,24 @@
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from allianz_portal.text import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """Editor Markdown rendered as sanitised HTML."""
+    return render_markdown(text)
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label):
+    """A main-navigation link that marks itself as the current section."""
+    url = reverse(url_name)
+    request = context.get("request")
+    current = request is not None and request.path.startswith(url)
+    return format_html(
+        '<a class="site-nav__link" href="{}"{}>{}</a>', url, ' aria-current="page"' if current else "", label
+    )

@@ -1,0 +1,31 @@
+"""Small text helpers shared by the apps."""
+
+import re
+
+import markdown
+import nh3
+from django.utils.safestring import mark_safe
+
+_GERMAN_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+MARKDOWN_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "pre", "hr"}
+
+
+def german_slugify(value):
+    """Slug with German transliteration: "Kreis Gütersloh" -> "kreis-guetersloh"."""
+    value = str(value).translate(_GERMAN_TRANSLITERATION).lower()
+    value = re.sub(r"[^a-z0-9]+", "-", value)
+    return value.strip("-")
+
+
+def render_markdown(text):
+    """Render editor Markdown to HTML that cannot carry script, styles or javascript: links."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    cleaned = nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 above

@@ -1,0 +1,45 @@
+"""Counts of offers per facet value, computed in one query each."""
+
+from collections import Counter
+
+from django.db.models import Count
+
+from regions import coverage
+
+from .models import Offer, TaggedOffer
+
+
+def count_by_type(queryset):
+    counts = dict(queryset.order_by().values_list("offer_type").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in Offer.OfferType.choices]
+
+
+def top_topics(queryset, limit=12):
+    """The most frequent topics among `queryset`: [(slug, name, count)]."""
+    rows = (
+        TaggedOffer.objects.filter(content_object__in=queryset.order_by().values("pk"))
+        .values_list("tag__slug", "tag__name")
+        .annotate(n=Count("content_object", distinct=True))
+        .order_by("-n", "tag__name")[:limit]
+    )
+    return list(rows)
+
+
+def count_by_region(queryset, regions):
+    """{region_id: number of offers in `queryset` available there}, for many regions in one query.
+
+    Uses the same containment rule as `Offer.objects.covering()`.
+    """
+    through = Offer.coverage.through
+    offers_by_region = {}
+    for offer_id, region_id in through.objects.filter(offer__in=queryset.order_by().values("pk")).values_list(
+        "offer_id", "region_id"
+    ):
+        offers_by_region.setdefault(region_id, set()).add(offer_id)
+    counts = Counter()
+    for region in regions:
+        found = set()
+        for container in coverage.containing_region_ids(region):
+            found |= offers_by_region.get(container, set())
+        counts[region.pk] = len(found)
+    return counts

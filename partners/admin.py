@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import BoardMember, Institution
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "seat", "is_alliance_partner", "is_demo"]
+    list_filter = ["kind", "is_alliance_partner", "is_demo"]
+    list_select_related = ["seat"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["seat"]
+
+
+@admin.register(BoardMember)
+class BoardMemberAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "function", "institution", "group", "order", "term_start", "term_end"]
+    list_filter = ["group", "institution"]
+    list_select_related = ["institution"]
+    search_fields = ["first_name", "last_name", "function", "institution__name"]
+    autocomplete_fields = ["institution"]
+    ordering = ["group", "order"]
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, member):
+        return member.full_name

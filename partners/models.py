@@ -1,0 +1,120 @@
+"""Institutions that provide offers or sit on the alliance's board, and the board itself."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Institution(models.Model):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministerium", "Ministerium/Landesbehörde"
+        UNION = "gewerkschaft", "Gewerkschaft"
+        CHAMBER = "kammer", "Kammer"
+        EMPLOYERS = "arbeitgeberverband", "Arbeitgeberverband"
+        UNIVERSITY = "hochschule", "Hochschule"
+        RESEARCH = "forschung", "Forschungseinrichtung"
+        FEDERAL = "bund", "Bundeseinrichtung"
+        NETWORK = "netzwerk", "Netzwerk/Cluster"
+        COMPANY = "unternehmen", "Unternehmen"
+        OTHER = "sonstige", "Sonstige"
+
+    name = models.CharField("Name", max_length=200, unique=True)
+    short_name = models.CharField("Kurzname", max_length=60, blank=True)
+    slug = models.SlugField("Kurzname in der Adresse", max_length=100, unique=True)
+    kind = models.CharField("Art", max_length=20, choices=Kind.choices)
+    website = models.URLField("Website", blank=True)
+    seat = models.ForeignKey(
+        "regions.Region",
+        verbose_name="Sitz (Kreis / kreisfreie Stadt)",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        limit_choices_to={"kind__in": ("kreis", "kreisfreie-stadt")},
+    )
+    description = models.TextField("Beschreibung", blank=True, help_text="Markdown.")
+    is_alliance_partner = models.BooleanField("Partner der Allianz", default=False)
+    is_demo = models.BooleanField(
+        "Beispieldaten", default=False, help_text="Nur für die Demo angelegt; wird mit den Beispieldaten entfernt."
+    )
+    created_at = models.DateTimeField("angelegt am", auto_now_add=True)
+    updated_at = models.DateTimeField("geändert am", auto_now=True)
+
+    class Meta:
+        verbose_name = "Institution"
+        verbose_name_plural = "Institutionen"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"slug": self.slug})
+
+
+class BoardMemberQuerySet(models.QuerySet):
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(Q(term_end__isnull=True) | Q(term_end__gte=today), term_start__lte=today)
+
+    def former(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(term_end__lt=today)
+
+
+class BoardMember(models.Model):
+    """A seat on the alliance's board for one term; a new term is a new row, so history is kept."""
+
+    class Group(models.TextChoices):
+        GOVERNMENT = "landesregierung", "Landesregierung"
+        UNIONS = "gewerkschaften", "Gewerkschaften und Arbeitsschutz"
+        BUSINESS = "wirtschaft", "Wirtschaft"
+        SCIENCE = "wissenschaft", "Wissenschaft"
+
+    title = models.CharField("Titel/Anrede", max_length=60, blank=True, help_text="z. B. „Prof. Dr.“, „Ministerin“")
+    first_name = models.CharField("Vorname", max_length=100)
+    last_name = models.CharField("Nachname", max_length=100)
+    function = models.CharField("Funktion", max_length=250)
+    institution = models.ForeignKey(
+        Institution, verbose_name="Institution", on_delete=models.PROTECT, related_name="board_members"
+    )
+    group = models.CharField("Gruppe", max_length=20, choices=Group.choices)
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    term_start = models.DateField("im Board seit")
+    term_end = models.DateField(
+        "im Board bis", null=True, blank=True, help_text="Leer lassen, solange das Mandat läuft."
+    )
+
+    objects = BoardMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Board-Mitglied"
+        verbose_name_plural = "Board-Mitglieder"
+        ordering = ["group", "order", "last_name"]
+        indexes = [models.Index(fields=["group", "order", "last_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="board_member_term_ordered",
+            ),
+            models.UniqueConstraint(fields=["first_name", "last_name", "term_start"], name="board_member_unique_term"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return self.term_start <= today and (self.term_end is None or self.term_end >= today)
+
+    def clean(self):
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": "Das Ende der Amtszeit darf nicht vor ihrem Beginn liegen."})

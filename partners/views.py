@@ -1,0 +1,27 @@
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+
+from offers.models import Offer
+
+from .models import Institution
+
+
+class InstitutionListView(ListView):
+    queryset = Institution.objects.select_related("seat").annotate(
+        offer_count=Count("offers", filter=Q(offers__in=Offer.objects.public().current()), distinct=True)
+    )
+    extra_context = {"breadcrumbs": [(None, "Partner")]}
+
+
+class InstitutionDetailView(DetailView):
+    queryset = Institution.objects.select_related("seat")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            offers=Offer.objects.public().current().filter(provider=self.object).for_listing(),
+            board_seats=self.object.board_members.order_by("-term_start"),
+            networks=self.object.networks.all(),
+            breadcrumbs=[(reverse("partners:list"), "Partner"), (None, self.object.name)],
+            **kwargs,
+        )
