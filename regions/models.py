@@ -126,7 +126,7 @@ class MunicipalityQuerySet(models.QuerySet):
         A postcode can belong to several municipalities; a name matches exactly (case-insensitive)
         or, failing that, as a prefix ("Mülheim" -> "Mülheim an der Ruhr").
         """
-        text = " ".join(str(text).split())[:100]
+        text = " ".join("".join(char for char in str(text) if char.isprintable()).split())[:100]
         if not text:
             return self.none()
         if re.fullmatch(r"\d{5}", text):

@@ -1,0 +1,65 @@
+# Transferportal NRW – the two commands of the README (`make run`, `make test`) and a few helpers.
+# Everything is installed into the project folder (.venv, node_modules); nothing global.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run setup test lint check serve collectstatic clean
+
+help:
+	@echo "make run    – alles installieren, Datenbank anlegen, Demo-Daten laden, Site auf http://$(HOST):$(PORT)/ starten"
+	@echo "make test   – alle Tests (SQLite; PostgreSQL, wenn DATABASE_URL gesetzt ist)"
+	@echo "make lint   – ruff"
+	@echo "make serve  – Produktionsstart mit gunicorn (wie im Container)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@PYTHON=$$(bin/find-python) || exit 1; \
+	  echo "Python: $$($$PYTHON --version)"; \
+	  [ -x $(PY) ] || $$PYTHON -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Fehler: npm wird benötigt (Node.js 20 oder neuer), um KERN UX zu installieren." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run: setup
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_reference_data
+	$(DEV_ENV) $(PY) manage.py load_demo_data
+	@echo
+	@echo "Transferportal NRW läuft gleich auf http://$(HOST):$(PORT)/"
+	@echo "Redaktionszugang anlegen (in einem zweiten Terminal):  DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
+	@echo "Dann anmelden unter http://$(HOST):$(PORT)/admin/"
+	@echo
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: setup
+	$(DEV_ENV) $(PY) manage.py check
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+collectstatic: setup
+	$(PY) manage.py collectstatic --noinput
+
+# Production start, the same invocation as the container's CMD (a test keeps them in step).
+serve:
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py allianz_portal.wsgi
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+import datetime
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from offers.models import Offer
+from partners.models import Institution
+from regions.models import Region
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the real reference data (regions, municipalities, board, …)."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def region(slug):
+    return Region.objects.get(slug=slug)
+
+
+def make_institution(**kwargs):
+    number = next(_counter)
+    defaults = {"name": f"Testinstitut {number}", "slug": f"testinstitut-{number}", "kind": "forschung"}
+    defaults.update(kwargs)
+    return Institution.objects.create(**defaults)
+
+
+def make_offer(coverage=("nrw",), topics=(), target_groups=("kmu",), **kwargs):
+    """A published, public offer with sensible defaults; override anything."""
+    number = next(_counter)
+    defaults = {
+        "title": f"Testangebot {number}",
+        "slug": f"testangebot-{number}",
+        "summary": "Kurzbeschreibung eines Testangebots.",
+        "description": "Beschreibung mit **Markdown**.",
+        "offer_type": Offer.OfferType.CONSULTING,
+        "cost": Offer.Cost.FREE,
+        "format": Offer.Format.ON_SITE,
+        "status": Offer.Status.PUBLISHED,
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    defaults.update(kwargs)
+    if "provider" not in defaults:
+        defaults["provider"] = make_institution()
+    offer = Offer.objects.create(**defaults)
+    offer.coverage.set([region(slug) if isinstance(slug, str) else slug for slug in coverage])
+    if topics:
+        offer.topics.set(list(topics))
+    if target_groups:
+        from offers.models import TargetGroup
+
+        offer.target_groups.set(TargetGroup.objects.filter(slug__in=target_groups))
+    return offer
