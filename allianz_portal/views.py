@@ -31,8 +31,7 @@ def page_not_found(request, exception):
 
 def server_error(request):
     # No context processors, no database: this page must render even when everything else fails.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

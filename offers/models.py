@@ -9,7 +9,6 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from allianz_portal.text import german_slugify
-
 from regions import coverage
 
 
@@ -41,7 +40,7 @@ class InnovationDimension(Vocabulary):
 
 
 class Topic(TagBase):
-    """A topic (django-taggit tag) with German transliterated slugs: "Künstliche Intelligenz" -> kuenstliche-intelligenz."""
+    """A topic (django-taggit tag) with a transliterated slug: "Künstliche Intelligenz" -> kuenstliche-intelligenz."""
 
     class Meta:
         verbose_name = "Thema"
@@ -210,6 +209,11 @@ class Offer(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("offers:detail", kwargs={"slug": self.slug})
 
@@ -219,11 +223,6 @@ class Offer(models.Model):
             errors["end_date"] = "Das Ende darf nicht vor dem Beginn liegen."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     @property
     def is_public(self):

@@ -95,7 +95,9 @@ def test_networks_with_transfer_profiles_and_coverage():
 def test_second_load_changes_nothing():
     def snapshot():
         return {
-            model.__name__: sorted(model.objects.values_list("pk", "updated_at" if hasattr(model, "updated_at") else "pk"))
+            model.__name__: sorted(
+                model.objects.values_list("pk", "updated_at" if hasattr(model, "updated_at") else "pk")
+            )
             for model in (Region, Municipality, PostalCode, Institution, BoardMember, RegionalNetwork)
         }
 

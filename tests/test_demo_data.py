@@ -1,0 +1,71 @@
+"""The demo data: realistic, flagged, varied enough to show every feature, and loaded idempotently."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from allianz_portal.loading import Loader
+from offers.models import Offer, Topic
+from partners.models import Institution
+from regions import coverage
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo_data", verbosity=0)
+    return Offer.objects.all()
+
+
+def test_demo_offers_are_many_varied_and_flagged(demo):
+    assert demo.count() >= 80
+    assert not demo.filter(is_demo=False).exists()
+    assert set(demo.values_list("offer_type", flat=True)) == set(Offer.OfferType.values)
+    assert Topic.objects.filter(tagged_offers__content_object__in=demo).distinct().count() >= 30
+    assert demo.filter(coverage__slug="nrw").exists()
+    assert demo.filter(funded_by__isnull=False).exists()
+    assert not demo.filter(funded_by__isnull=False).exclude(funded_by__offer_type="foerderung").exists()
+    assert all(len(offer.summary) <= 300 for offer in demo)
+    assert all("@example." in offer.contact_email for offer in demo if offer.contact_email)
+
+
+def test_demo_offers_cover_every_bezirk_and_many_kreise(demo):
+    covered = coverage.covered_kreis_ids(set(Offer.coverage.through.objects.values_list("region_id", flat=True)))
+    assert Region.objects.regierungsbezirke().filter(children__in=covered).distinct().count() == 5
+    direct_kreise = Region.objects.kreise().filter(offers__in=demo).distinct()
+    assert direct_kreise.count() >= 25
+
+
+def test_demo_has_past_and_future_events(demo):
+    today = timezone.localdate()
+    events = demo.filter(offer_type="veranstaltung", start_date__isnull=False)
+    assert events.filter(start_date__lt=today).exists()
+    assert events.filter(start_date__gt=today).exists()
+    assert demo.public().current().count() < demo.public().count()  # ended ones exist
+
+
+def test_demo_load_is_idempotent_and_refreshes_relative_dates(demo):
+    loader = Loader()
+    loader.load_demo()
+    assert loader.changes == 0, loader.summary()
+    later = Loader()
+    later.load_demo(today=timezone.localdate() + datetime.timedelta(days=7))
+    assert later.changes > 0  # relative dates move with the day of loading
+
+
+def test_demo_institutions_are_flagged_and_removable(demo):
+    assert Institution.objects.filter(is_demo=True).exists()
+    call_command("remove_demo_data", verbosity=0)
+    assert not Offer.objects.exists()
+    assert not Institution.objects.filter(is_demo=True).exists()
+    assert Institution.objects.filter(is_alliance_partner=True).count() >= 13  # reference data stays
+
+
+def test_demo_pages_render(client, demo):
+    assert "Beispieldaten" in client.get("/").content.decode()
+    for offer in demo.public()[:20]:
+        assert client.get(offer.get_absolute_url()).status_code == 200
