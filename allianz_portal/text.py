@@ -18,9 +18,25 @@ def german_slugify(value):
     return value.strip("-")
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def _separate_lists(text):
+    """Editors write lists straight under a line ("**Ablauf:**" + newline + "1. …"), as GitHub allows;
+    Python-Markdown needs a blank line before a list, so add it."""
+    lines = []
+    previous = ""
+    for line in text.splitlines():
+        if _LIST_ITEM.match(line) and previous.strip() and not _LIST_ITEM.match(previous):
+            lines.append("")
+        lines.append(line)
+        previous = line
+    return "\n".join(lines)
+
+
 def render_markdown(text):
     """Render editor Markdown to HTML that cannot carry script, styles or javascript: links."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(_separate_lists(text or ""), extensions=["sane_lists"], output_format="html")
     cleaned = nh3.clean(
         html,
         tags=MARKDOWN_TAGS,

@@ -96,3 +96,8 @@ def test_markdown_cannot_inject_script_or_javascript_links():
     assert "<strong>fett</strong>" in html
     assert "<script" not in html and "javascript:" not in html and "onerror" not in html and "<img" not in html
     assert 'href="https://nrw.de"' in html and 'rel="noopener noreferrer"' in html
+
+
+def test_markdown_lists_directly_under_a_line_become_lists():
+    html = render_markdown("**Ablauf:**\n1. Erstgespräch\n2. Skizze\n\nText\n- a\n- b")
+    assert "<ol>" in html and html.count("<li>") == 4 and "<ul>" in html
