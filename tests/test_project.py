@@ -56,8 +56,11 @@ def test_env_example_documents_every_variable_the_settings_read():
 def test_container_and_makefile_start_gunicorn_identically():
     dockerfile = (ROOT / "Dockerfile").read_text()
     cmd = json.loads(re.search(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE).group(1))
-    dry_run = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True)
-    make_cmd = shlex.split(dry_run.stdout.strip().splitlines()[-1])
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    (line,) = [line for line in dry_run.stdout.splitlines() if "gunicorn" in line]
+    make_cmd = shlex.split(line)
     make_cmd[0] = Path(make_cmd[0]).name  # .venv/bin/gunicorn -> gunicorn
     assert cmd == make_cmd
     assert cmd[0] == "gunicorn" and "allianz_portal.wsgi" in cmd
