@@ -1,7 +1,5 @@
 from django.core.cache import cache
 
-DEMO_NOTICE_CACHE_KEY = "portal:demo-offers-public"
-
 
 def portal(request):
     """Site-wide flags for the base template."""
@@ -9,10 +7,12 @@ def portal(request):
 
 
 def demo_offers_are_public():
-    flag = cache.get(DEMO_NOTICE_CACHE_KEY)
-    if flag is None:
-        from offers.models import Offer
+    from offers.facets import data_version
+    from offers.models import Offer
 
+    key = f"portal:demo-offers-public:{data_version()}"
+    flag = cache.get(key)
+    if flag is None:
         flag = Offer.objects.public().filter(is_demo=True).exists()
-        cache.set(DEMO_NOTICE_CACHE_KEY, flag, timeout=300)
+        cache.set(key, flag, timeout=300)  # scheduled publications may change it without a save
     return flag

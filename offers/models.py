@@ -177,6 +177,11 @@ class Offer(models.Model):
         "Stand", null=True, blank=True, help_text="Wann die Angaben zuletzt geprüft wurden."
     )
     is_demo = models.BooleanField("Beispieldaten", default=False)
+
+    # Denormalised for full-text search (PostgreSQL's stored search vector can read only this row).
+    topic_names = models.TextField("Themen (Suchtext)", blank=True, editable=False)
+    provider_name = models.CharField("Anbieter (Suchtext)", max_length=300, blank=True, editable=False)
+
     created_at = models.DateTimeField("angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("geändert am", auto_now=True)
 
@@ -212,6 +217,10 @@ class Offer(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        if self.provider_id:
+            self.provider_name = self.provider.search_name
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "provider_name"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,8 +1,32 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F
+from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from . import search
+from .facets import FACETS
 from .filters import OfferFilter
 from .models import Offer
+
+MULTI_VALUE = {"art", "thema", "zielgruppe", "dimension", "kosten", "format"}
+FACET_LABELS = {
+    "region": "Region",
+    "art": "Angebotsart",
+    "thema": "Thema",
+    "zielgruppe": "Zielgruppe",
+    "dimension": "Innovationsdimension",
+    "kosten": "Kosten",
+    "format": "Format",
+    "netzwerk": "Netzwerk",
+    "anbieter": "Anbieter",
+}
+SORTS = {
+    "relevanz": [F("rank").desc(nulls_last=True), F("published_at").desc(), "title"],
+    "neu": [F("published_at").desc(), "title"],
+    "titel": ["title"],
+    "termin": [F("start_date").asc(nulls_last=True), F("deadline").asc(nulls_last=True), "title"],
+}
 
 
 class PublicOfferMixin:
@@ -13,13 +37,215 @@ class PublicOfferMixin:
 class OfferListView(PublicOfferMixin, ListView):
     paginate_by = 20
     page_kwarg = "seite"
+    template_name = "offers/offer_list.html"
 
     def get_queryset(self):
-        self.filterset = OfferFilter(self.request.GET, queryset=super().get_queryset().current())
-        return self.filterset.qs
+        self.filterset = OfferFilter(self.request.GET, queryset=super().get_queryset())
+        self.suggestion = None
+        queryset = self.filterset.qs
+        query = self.filterset.cleaned("q")
+        if query and not queryset.exists():
+            self.suggestion = search.suggest(query)
+            if self.suggestion:
+                data = self.request.GET.copy()
+                data["q"] = self.suggestion
+                self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=self.filterset.index)
+                queryset = self.filterset.qs
+        return queryset.order_by(*SORTS[self.filterset.ordering])
+
+    def paginate_queryset(self, queryset, page_size):
+        """Out-of-range pages show the last page, garbage shows the first – with a notice, never an error."""
+        paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get(self.page_kwarg, "1")
+        self.page_notice = None
+        try:
+            page = paginator.page(raw)
+        except PageNotAnInteger:
+            page = paginator.page(1)
+            self.page_notice = "Die Seitenzahl war ungültig – wir zeigen die erste Seite."
+        except EmptyPage:
+            number = paginator.num_pages if _is_int(raw) and int(raw) > 1 else 1
+            page = paginator.page(number)
+            self.page_notice = f"Diese Seite gibt es nicht – wir zeigen Seite {number}."
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, breadcrumbs=[(None, "Angebote")], **kwargs)
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        index = filterset.index
+        selections = filterset.selections()
+        place = filterset.place
+        candidates = self.candidates(with_query=True, with_place=True)
+        counts = index.count(candidates, selections)
+        total = context["paginator"].count
+        notices = filterset.notices()
+        if self.page_notice:
+            notices.append(self.page_notice)
+        context.update(
+            filter=filterset,
+            total=total,
+            query=filterset.cleaned("q") or "",
+            original_query=self.request.GET.get("q", "") if self.suggestion else "",
+            suggestion=self.suggestion,
+            place=place,
+            facets=self.facet_groups(counts, selections),
+            chips=self.chips(selections),
+            notices=notices,
+            relaxations=self.relaxations(selections) if total == 0 else [],
+            sort_choices=[
+                (value, label)
+                for value, label in filterset.filters["sort"].extra["choices"]
+                if value != "relevanz" or filterset.cleaned("q")
+            ],
+            current_sort=filterset.ordering,
+            current_only=filterset.current_only,
+            region_options=self.region_options(index),
+            selected_region=filterset.cleaned("region") or "",
+            breadcrumbs=[(None, "Angebote")],
+        )
+        return context
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def candidates(self, with_query=True, with_place=True, current_only=None):
+        """Offer pks that pass the non-facet filters (search, place, "aktuell")."""
+        filterset = self.filterset
+        index = filterset.index
+        current_only = filterset.current_only if current_only is None else current_only
+        pks = [pk for pk, facts in index.offers.items() if facts.current or not current_only]
+        query = filterset.cleaned("q")
+        if with_query and query:
+            matching = set(search.search(Offer.objects.public(), query).values_list("pk", flat=True))
+            pks = [pk for pk in pks if pk in matching]
+        place = filterset.place
+        if with_place and place and place["kreis"] is not None:
+            slug = place["kreis"].slug
+            pks = [pk for pk in pks if slug in index.offers[pk].values["region"]]
+        return pks
+
+    def facet_groups(self, counts, selections):
+        labels = self.filterset.index.labels
+        groups = []
+        for name in FACETS:
+            if name == "region":
+                continue  # a select of its own
+            options = []
+            for value, label in labels.get(name, {}).items():
+                count = counts[name].get(value, 0)
+                selected = value in selections.get(name, set())
+                if count or selected:
+                    options.append({"value": value, "label": label, "count": count, "selected": selected})
+            if name == "thema":
+                options.sort(key=lambda option: (not option["selected"], -option["count"], option["label"].casefold()))
+            groups.append(
+                {
+                    "name": name,
+                    "label": FACET_LABELS[name],
+                    "options": options,
+                    "multiple": name in MULTI_VALUE,
+                    "visible": options[:12] if name == "thema" else options,
+                    "more": options[12:] if name == "thema" else [],
+                }
+            )
+        return groups
+
+    def chips(self, selections):
+        """Active filters, each with a link that removes just it."""
+        labels = self.filterset.index.labels
+        chips = []
+        query = self.filterset.cleaned("q")
+        if query:
+            chips.append({"label": f"Suche: {query}", "url": self.url_without("q")})
+        place = self.filterset.place
+        if place and place["municipalities"]:
+            chips.append({"label": f"Ort: {place['query']}", "url": self.url_without("ort")})
+        for name in FACETS:
+            for value in sorted(selections.get(name, ())):
+                label = labels.get(name, {}).get(value, value)
+                chips.append({"label": f"{FACET_LABELS[name]}: {label}", "url": self.url_without(name, value)})
+        if not self.filterset.current_only:
+            chips.append({"label": "Auch beendete Angebote", "url": self.url_without("aktuell")})
+        return chips
+
+    def relaxations(self, selections):
+        """For an empty result: which single filter to drop, and how many offers that would show."""
+        index = self.filterset.index
+        options = []
+        base = self.candidates()
+        for name, values in selections.items():
+            for value in values:
+                relaxed = {key: (vals - {value} if key == name else vals) for key, vals in selections.items()}
+                count = len(index.matching(base, relaxed))
+                if count:
+                    label = index.labels.get(name, {}).get(value, value)
+                    options.append((count, f"{FACET_LABELS[name]}: {label}", self.url_without(name, value)))
+        if self.filterset.cleaned("q"):
+            count = len(index.matching(self.candidates(with_query=False), selections))
+            if count:
+                options.append((count, f"Suchbegriff „{self.filterset.cleaned('q')}“", self.url_without("q")))
+        place = self.filterset.place
+        if place and place["kreis"] is not None:
+            count = len(index.matching(self.candidates(with_place=False), selections))
+            if count:
+                options.append((count, f"Ort: {place['query']}", self.url_without("ort")))
+        if self.filterset.current_only:
+            count = len(index.matching(self.candidates(current_only=False), selections))
+            if count:
+                options.append((count, "Nur aktuelle Angebote (auch beendete zeigen)", self.url_with("aktuell", "nein")))
+        return sorted(options, key=lambda option: -option[0])[:5]
+
+    def url_without(self, name, value=None):
+        params = self._params()
+        if value is None or name not in MULTI_VALUE:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [item for item in params.getlist(name) if item != value])
+        params.pop("seite", None)
+        return self._url(params)
+
+    def url_with(self, name, value):
+        params = self._params()
+        params[name] = value
+        params.pop("seite", None)
+        return self._url(params)
+
+    def _params(self):
+        params = QueryDict(mutable=True)
+        for key, value in self.filterset.data.lists() if self.filterset.data else []:
+            if key in self.filterset.filters or key == "seite":
+                params.setlist(key, value)
+        return params
+
+    def _url(self, params):
+        encoded = params.urlencode()
+        return reverse("offers:list") + (f"?{encoded}" if encoded else "")
+
+    def region_options(self, index):
+        kinds = index.region_kinds
+        names = index.labels.get("region", {})
+        groups = [
+            ("Land und Regierungsbezirke", ("land", "regierungsbezirk")),
+            ("Kooperationsregionen", ("kooperationsregion",)),
+            ("Kreise und kreisfreie Städte", ("kreis", "kreisfreie-stadt")),
+        ]
+        return [
+            (
+                label,
+                sorted(
+                    ((slug, name) for slug, name in names.items() if kinds.get(slug) in wanted),
+                    key=lambda item: (kinds[item[0]] != "land", item[1]),
+                ),
+            )
+            for label, wanted in groups
+        ]
+
+
+def _is_int(value):
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class OfferDetailView(PublicOfferMixin, DetailView):
@@ -32,5 +258,28 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        breadcrumbs = [(reverse("offers:list"), "Angebote"), (None, self.object.title)]
-        return super().get_context_data(breadcrumbs=breadcrumbs, **kwargs)
+        offer = self.object
+        breadcrumbs = [(reverse("offers:list"), "Angebote"), (None, offer.title)]
+        return super().get_context_data(breadcrumbs=breadcrumbs, related=related_offers(offer), **kwargs)
+
+
+def related_offers(offer, limit=4):
+    """Public current offers sharing a topic with `offer`, those for the same region first."""
+    topic_ids = [topic.pk for topic in offer.topics.all()]
+    region_ids = [region.pk for region in offer.coverage.all()]
+    candidates = (
+        Offer.objects.public()
+        .current()
+        .exclude(pk=offer.pk)
+        .filter(topics__in=topic_ids)
+        .distinct()
+        .select_related("provider")
+        .prefetch_related("coverage")
+        .order_by("-published_at")[:30]
+    )
+    scored = []
+    for candidate in candidates:
+        same_region = any(region.pk in region_ids for region in candidate.coverage.all())
+        scored.append((not same_region, candidate))
+    scored.sort(key=lambda item: item[0])
+    return [candidate for _, candidate in scored[:limit]]

@@ -107,13 +107,13 @@ def test_query_count_does_not_grow_with_offers(client, django_assert_max_num_que
     from django.test.utils import CaptureQueriesContext
 
     def queries():
+        client.get(url)  # warm caches: cached counts are rebuilt once after every content change
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
 
     for n in range(5):
         make_offer(topics=[f"Thema {n % 3}"], coverage=["kreis-lippe"])
-    client.get(url)
     few = queries()
     for n in range(45):
         make_offer(topics=[f"Thema {n % 7}"], coverage=["kreis-lippe"])

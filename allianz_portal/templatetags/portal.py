@@ -22,3 +22,11 @@ def nav_link(context, url_name, label):
     return format_html(
         '<a class="site-nav__link" href="{}"{}>{}</a>', url, ' aria-current="page"' if current else "", label
     )
+
+
+@register.filter
+def highlight(text, query):
+    """Escape `text` and mark the words the visitor searched for."""
+    from offers.search import highlight as mark_matches
+
+    return mark_matches(text, query)

@@ -1,0 +1,196 @@
+"""Full-text search over offers.
+
+PostgreSQL: a stored, weighted German search vector (migration 0005) queried with a tsquery built
+from the visitor's words. Every word becomes a *prefix* of its German stem, after trimming common
+inflection endings, so "Sprachkurs" finds "Sprachkurse" and vice versa, and "Robotik" finds
+"Robotikberatung". Websearch syntax is understood: "exakte Phrase", -ausschließen, oder/OR.
+Results are ranked (title > topics/summary > description/provider). When nothing matches, pg_trgm
+suggests the closest known word ("Meinten Sie: Robotik?") and the list shows its results.
+
+SQLite (development default): every word must occur (case-insensitive substring, so prefixes and
+compounds match as well) in title, summary, description, topics or provider; ranked by whether the
+title matches; the suggestion uses difflib over topic names and title words. No stemming.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+MAX_WORDS = 8
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ENDINGS = ("innen", "ungen", "ern", "en", "er", "es", "e", "n", "s")
+OR_WORDS = {"or", "oder"}
+
+
+@dataclass
+class ParsedQuery:
+    """The visitor's query split into required words, phrases, OR-groups and excluded words."""
+
+    groups: list = field(default_factory=list)  # each group: list of alternatives; an alternative: list of words
+    excluded: list = field(default_factory=list)
+
+    @property
+    def words(self):
+        return [word for group in self.groups for alternative in group for word in alternative]
+
+    def __bool__(self):
+        return bool(self.groups)
+
+
+def parse(text):
+    """Parse websearch-like syntax into a ParsedQuery, keeping only letters and digits of each word."""
+    parsed = ParsedQuery()
+    pending_or = False
+    count = 0
+    for match in _TOKEN.finditer(str(text)[:500]):
+        negated = bool(match.group(1) or match.group(3))
+        raw = match.group(2) if match.group(2) is not None else match.group(4)
+        if match.group(4) is not None and raw.lower() in OR_WORDS:
+            pending_or = bool(parsed.groups)
+            continue
+        words = [word.lower() for word in _WORD.findall(raw)][:MAX_WORDS]
+        if not words:
+            continue
+        count += 1
+        if count > MAX_WORDS:
+            break
+        if negated:
+            parsed.excluded.extend(words)
+        elif pending_or:
+            parsed.groups[-1].append(words)
+        else:
+            parsed.groups.append([words])
+        pending_or = False
+    return parsed
+
+
+def trim(word):
+    """Drop one common German inflection ending from longer words: "sprachkurse" -> "sprachkurs"."""
+    if len(word) >= 6:
+        for ending in _ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 5:
+                return word[: -len(ending)]
+    return word
+
+
+def _tsquery(parsed):
+    def alternative(words):
+        if len(words) == 1:
+            return f"{trim(words[0])}:*"
+        return "(" + " <-> ".join(words) + ")"  # a phrase: exact words in order
+
+    parts = ["(" + " | ".join(alternative(words) for words in group) + ")" for group in parsed.groups]
+    parts += [f"!{trim(word)}:*" for word in parsed.excluded]
+    return " & ".join(parts)
+
+
+def is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def search(queryset, text):
+    """Filter `queryset` to offers matching `text` and annotate a `rank` (higher is better)."""
+    parsed = parse(text)
+    if not parsed:
+        return queryset
+    if is_postgresql():
+        query = SearchQuery(_tsquery(parsed), search_type="raw", config="german")
+        vector = RawSQL('"offers_offer"."search_vector"', [], output_field=SearchVectorField())
+        return (
+            queryset.alias(search_vector=vector)
+            .filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0]))
+        )
+    return _search_sqlite(queryset, parsed)
+
+
+def _search_sqlite(queryset, parsed):
+    def contains(word):
+        return (
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(description__icontains=word)
+            | Q(topic_names__icontains=word)
+            | Q(provider_name__icontains=word)
+        )
+
+    for group in parsed.groups:
+        condition = Q()
+        for words in group:
+            phrase = " ".join(words)
+            condition |= contains(trim(phrase) if len(words) == 1 else phrase)
+        queryset = queryset.filter(condition)
+    for word in parsed.excluded:
+        queryset = queryset.exclude(contains(trim(word)))
+    first = trim(parsed.words[0])
+    return queryset.annotate(
+        rank=Case(
+            When(title__icontains=first, then=Value(2)),
+            When(topic_names__icontains=first, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def suggest(text):
+    """A corrected query when `text` probably has a typo, or None. Each word is corrected on its own."""
+    parsed = parse(text)
+    words = parsed.words
+    if not words:
+        return None
+    corrected = [_closest_word(word) or word for word in words]
+    return " ".join(corrected) if corrected != words else None
+
+
+def _closest_word(word):
+    if len(word) < 4:
+        return None
+    candidates = set()
+    from .models import Offer, Topic
+
+    if is_postgresql():
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        topics = (
+            Topic.objects.annotate(similarity=TrigramWordSimilarity(word, "name"))
+            .filter(similarity__gte=0.4)
+            .order_by("-similarity")
+            .values_list("name", flat=True)[:10]
+        )
+        titles = Offer.objects.public().filter(title__trigram_word_similar=word).values_list("title", flat=True)[:20]
+        sources = [*topics, *titles]
+    else:
+        sources = [
+            *Topic.objects.values_list("name", flat=True),
+            *Offer.objects.public().values_list("title", flat=True),
+        ]
+    for source in sources:
+        candidates.update(token.lower() for token in _WORD.findall(source) if len(token) >= 4)
+    candidates.discard(word)
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    if not matches:
+        return None
+    original = next(
+        (token for source in sources for token in _WORD.findall(source) if token.lower() == matches[0]), matches[0]
+    )
+    return original
+
+
+def highlight(text, query):
+    """Escape `text` and wrap words starting with a searched stem in <mark>."""
+    parsed = parse(query)
+    stems = sorted({trim(word) for word in parsed.words if len(word) >= 2}, key=len, reverse=True)
+    escaped = escape(text)
+    if not stems:
+        return mark_safe(escaped)
+    pattern = re.compile(r"(?<![^\W_])(" + "|".join(re.escape(escape(stem)) for stem in stems) + r")[^\W_]*", re.I)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))
