@@ -191,7 +191,8 @@ class OfferListView(PublicOfferMixin, ListView):
         if self.filterset.current_only:
             count = len(index.matching(self.candidates(current_only=False), selections))
             if count:
-                options.append((count, "Nur aktuelle Angebote (auch beendete zeigen)", self.url_with("aktuell", "nein")))
+                label = "Nur aktuelle Angebote (auch beendete zeigen)"
+                options.append((count, label, self.url_with("aktuell", "nein")))
         return sorted(options, key=lambda option: -option[0])[:5]
 
     def url_without(self, name, value=None):
