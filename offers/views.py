@@ -182,7 +182,7 @@ class OfferListView(PublicOfferMixin, ListView):
         if self.filterset.cleaned("q"):
             count = len(index.matching(self.candidates(with_query=False), selections))
             if count:
-                options.append((count, f"Suchbegriff „{self.filterset.cleaned('q')}“", self.url_without("q")))
+                options.append((count, f"Suchbegriff: {self.filterset.cleaned('q')}", self.url_without("q")))
         place = self.filterset.place
         if place and place["kreis"] is not None:
             count = len(index.matching(self.candidates(with_place=False), selections))
@@ -191,7 +191,7 @@ class OfferListView(PublicOfferMixin, ListView):
         if self.filterset.current_only:
             count = len(index.matching(self.candidates(current_only=False), selections))
             if count:
-                label = "Nur aktuelle Angebote (auch beendete zeigen)"
+                label = "Zeitraum: nur aktuelle Angebote"
                 options.append((count, label, self.url_with("aktuell", "nein")))
         return sorted(options, key=lambda option: -option[0])[:5]
 
