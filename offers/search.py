@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -100,14 +100,21 @@ def search(queryset, text):
     """Filter `queryset` to offers matching `text` and annotate a `rank` (higher is better)."""
     parsed = parse(text)
     if not parsed:
-        return queryset
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if is_postgresql():
         query = SearchQuery(_tsquery(parsed), search_type="raw", config="german")
+        # Exact word forms get a bonus over mere prefix matches ("Sprachkurse" puts the plural first),
+        # small enough that the field weights still decide (a title beats a topic).
+        exact = SearchQuery(" ".join(parsed.words), search_type="plain", config="german")
         vector = RawSQL('"offers_offer"."search_vector"', [], output_field=SearchVectorField())
+        weights = [0.1, 0.3, 0.6, 1.0]
         return (
             queryset.alias(search_vector=vector)
             .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query, weights=[0.1, 0.3, 0.6, 1.0]))
+            .annotate(
+                rank=SearchRank(F("search_vector"), query, weights=weights)
+                + 0.5 * SearchRank(F("search_vector"), exact, weights=weights)
+            )
         )
     return _search_sqlite(queryset, parsed)
 
