@@ -54,6 +54,10 @@ class Institution(models.Model):
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
 
+    @property
+    def search_name(self):
+        return " ".join(part for part in (self.name, self.short_name) if part)
+
 
 class BoardMemberQuerySet(models.QuerySet):
     def current(self, today=None):
