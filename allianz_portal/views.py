@@ -20,6 +20,7 @@ def home(request):
             "offer_total": offers.count(),
             "types": count_by_type(offers),
             "topics": top_topics(offers, limit=12),
+            "all_topics": sorted(top_topics(offers, limit=None), key=lambda topic: topic[1].casefold()),
             "bezirke": bezirke,
         },
     )

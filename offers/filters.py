@@ -30,6 +30,7 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
 
     def clean(self, value):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        values = [item for item in values if item != ""]  # an empty select option means "all"
         valid = [item for item in values if isinstance(item, str) and self.valid_value(item)]
         self.rejected = [item for item in values if item not in valid]
         return super().clean(list(dict.fromkeys(valid)))

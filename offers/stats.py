@@ -20,9 +20,9 @@ def top_topics(queryset, limit=12):
         TaggedOffer.objects.filter(content_object__in=queryset.order_by().values("pk"))
         .values_list("tag__slug", "tag__name")
         .annotate(n=Count("content_object", distinct=True))
-        .order_by("-n", "tag__name")[:limit]
+        .order_by("-n", "tag__name")
     )
-    return list(rows)
+    return list(rows[:limit] if limit else rows)
 
 
 def count_by_region(queryset, regions):

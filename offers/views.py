@@ -1,7 +1,8 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from . import search
@@ -254,14 +255,28 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .prefetch_related("target_groups", "dimensions", "coverage", "funded_by")
+            .prefetch_related(
+                "target_groups",
+                "dimensions",
+                "coverage",
+                Prefetch("funded_by", Offer.objects.select_related("provider")),
+            )
             .select_related("provider__seat")
         )
 
     def get_context_data(self, **kwargs):
         offer = self.object
-        breadcrumbs = [(reverse("offers:list"), "Angebote"), (None, offer.title)]
-        return super().get_context_data(breadcrumbs=breadcrumbs, related=related_offers(offer), **kwargs)
+        public = Offer.objects.public().select_related("provider")
+        return super().get_context_data(
+            breadcrumbs=[(reverse("offers:list"), "Angebote"), (None, offer.title)],
+            related=related_offers(offer),
+            funders=[funder for funder in offer.funded_by.all() if funder.is_public],
+            funded=public.current().filter(funded_by=offer).order_by("title")
+            if offer.offer_type == Offer.OfferType.FUNDING
+            else [],
+            today=timezone.localdate(),
+            **kwargs,
+        )
 
 
 def related_offers(offer, limit=4):
@@ -275,7 +290,7 @@ def related_offers(offer, limit=4):
         .filter(topics__in=topic_ids)
         .distinct()
         .select_related("provider")
-        .prefetch_related("coverage")
+        .prefetch_related("coverage", "topics")
         .order_by("-published_at")[:30]
     )
     scored = []

@@ -129,3 +129,15 @@ def test_offer_detail_query_budget(client, offers, django_assert_max_num_queries
 
 def test_admin_link_names_resolve():
     assert reverse("alliance:page", kwargs={"slug": "impressum"}) == "/impressum/"
+
+
+def test_guided_entry_leads_to_the_filtered_list(client, offers):
+    html = client.get("/").content.decode()
+    for question in ("1. Wo ist Ihr Unternehmen?", "2. Worum geht es?", "3. Welche Art von Hilfe brauchen Sie?"):
+        assert question in html
+    assert '<option value="robotik">Robotik (1)</option>' in html
+    response = client.get("/angebote/", {"ort": "32756", "thema": "robotik", "art": "labor"})
+    assert [offer.title for offer in response.context["page_obj"]] == ["Robotiklabor"]
+    assert not response.context["notices"]
+    unanswered = client.get("/angebote/", {"ort": "", "thema": "", "art": ""})
+    assert unanswered.context["total"] == 2 and not unanswered.context["notices"]

@@ -30,3 +30,11 @@ def highlight(text, query):
     from offers.search import highlight as mark_matches
 
     return mark_matches(text, query)
+
+
+@register.filter
+def tel_href(number):
+    """ "+49 5231 12345-0" -> "+495231123450" for a tel: link."""
+    number = str(number).strip()
+    digits = "".join(char for char in number if char.isdigit())
+    return f"+{digits}" if number.startswith("+") else digits
