@@ -133,7 +133,7 @@ def test_admin_link_names_resolve():
 
 def test_guided_entry_leads_to_the_filtered_list(client, offers):
     html = client.get("/").content.decode()
-    for question in ("1. Wo ist Ihr Unternehmen?", "2. Worum geht es?", "3. Welche Art von Hilfe brauchen Sie?"):
+    for question in ("1. Wo ist Ihr Unternehmen?", "2. Worum geht es?", "3. Welche Hilfe brauchen Sie?"):
         assert question in html
     assert '<option value="robotik">Robotik (1)</option>' in html
     response = client.get("/angebote/", {"ort": "32756", "thema": "robotik", "art": "labor"})
