@@ -1,26 +1,33 @@
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from offers.models import Offer
+from offers.models import Offer, TaggedOffer
 from offers.stats import count_by_region
 from partners.models import Institution
 
-from . import coverage
+from . import coverage, svgmap
 from .models import Region, RegionalNetwork
 
 
 @require_GET
 def region_index(request):
     kreise = list(Region.objects.kreise().select_related("parent"))
-    public = Offer.objects.public().current()
-    counts = count_by_region(public, kreise)
+    counts = count_by_region(Offer.objects.public().current(), kreise)
+    shades = svgmap.shade_classes(counts[kreis.pk] for kreis in kreise)
+    nrw = svgmap.nrw_map()
     bezirke = list(Region.objects.regierungsbezirke().order_by("official_key"))
     by_bezirk = {bezirk.pk: [] for bezirk in bezirke}
     for kreis in kreise:
         kreis.offer_count = counts[kreis.pk]
+        kreis.shade = svgmap.shade_of(kreis.offer_count, shades)
+        kreis.map_path = nrw.paths.get(kreis.official_key, "")
         by_bezirk[kreis.parent_id].append(kreis)
     for bezirk in bezirke:
         bezirk.kreise = by_bezirk[bezirk.pk]
@@ -30,8 +37,138 @@ def region_index(request):
     return render(
         request,
         "regions/region_index.html",
-        {"bezirke": bezirke, "cooperation_regions": cooperation, "breadcrumbs": [(None, "Regionen")]},
+        {
+            "bezirke": bezirke,
+            "kreise": kreise,
+            "map": nrw,
+            "map_kreise": [kreis for bezirk in bezirke for kreis in bezirk.kreise if kreis.map_path],
+            "shades": shades,
+            "cooperation_regions": cooperation,
+            "breadcrumbs": [(None, "Regionen")],
+        },
     )
+
+
+TOP_TOPICS = 8
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    count: int
+    url: str  # the filtered offer list; empty for a gap
+    column: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Regions (rows, in groups) × values of one list filter (columns): offers available per cell."""
+
+    slug: str
+    caption: str
+    columns: list  # [(value, label)]
+    groups: list  # [(group label, [(region, [MatrixCell])])]
+
+
+@require_GET
+def transfer_map(request):
+    """The transfer map: which kinds of offer and which topics exist in which region, and where gaps are.
+
+    Four queries however many offers there are: the regions, and the coverage, types and topics of the
+    public offers (plus the cached containment sets); the counting happens in Python.
+    """
+    public = Offer.objects.public().current().order_by()
+    public_ids = public.values("pk")
+    regions = list(
+        Region.objects.filter(kind__in=[Region.Kind.REGIERUNGSBEZIRK, Region.Kind.COOPERATION]).order_by("name")
+    )
+    bezirke = sorted((r for r in regions if r.kind == Region.Kind.REGIERUNGSBEZIRK), key=lambda r: r.official_key)
+    cooperation = [r for r in regions if r.kind == Region.Kind.COOPERATION]
+    available = offers_by_region(
+        regions, Offer.coverage.through.objects.filter(offer__in=public_ids).values_list("offer_id", "region_id")
+    )
+    types = public.values_list("pk", "offer_type")
+    topic_rows = list(
+        TaggedOffer.objects.filter(content_object__in=public_ids).values_list(
+            "content_object_id", "tag__slug", "tag__name"
+        )
+    )
+    topic_names = {slug: name for _offer, slug, name in topic_rows}
+    topic_frequency = Counter(slug for _offer, slug, _name in topic_rows)
+    top_topics = sorted(topic_frequency, key=lambda slug: (-topic_frequency[slug], topic_names[slug].casefold()))
+    top_topics = top_topics[:TOP_TOPICS]
+
+    groups = [("Regierungsbezirke", bezirke), ("Kooperationsregionen", cooperation)]
+    by_type = Matrix(
+        slug="art",
+        caption="Aktuelle Angebote je Region und Angebotsart",
+        columns=[(value, _breakable(label)) for value, label in Offer.OfferType.choices],
+        groups=_matrix_rows(groups, "art", Offer.OfferType.choices, count_values(available, types)),
+    )
+    topic_columns = [(slug, topic_names[slug]) for slug in top_topics]
+    by_topic = Matrix(
+        slug="thema",
+        caption=f"Aktuelle Angebote je Region zu den {len(topic_columns)} häufigsten Themen",
+        columns=topic_columns,
+        groups=_matrix_rows(
+            groups,
+            "thema",
+            topic_columns,
+            count_values(available, ((offer, slug) for offer, slug, _name in topic_rows)),
+        ),
+    )
+    return render(
+        request,
+        "regions/transfer_map.html",
+        {"by_type": by_type, "by_topic": by_topic, "breadcrumbs": [(None, "Transferlandkarte")]},
+    )
+
+
+def offers_by_region(regions, coverage_pairs):
+    """{region id: ids of the offers available there}, from (offer id, coverage region id) pairs.
+
+    Same containment rule as `Offer.objects.covering()`: an offer is available in a region when one
+    of its coverage regions contains that region.
+    """
+    covered_by = defaultdict(set)
+    for offer_id, region_id in coverage_pairs:
+        covered_by[region_id].add(offer_id)
+    return {
+        region.pk: set().union(*(covered_by.get(other, ()) for other in coverage.containing_region_ids(region)))
+        for region in regions
+    }
+
+
+def count_values(available, value_pairs):
+    """{region id: Counter(value -> offers available there with that value)} for (offer id, value) pairs."""
+    values = defaultdict(set)
+    for offer_id, value in value_pairs:
+        values[offer_id].add(value)
+    return {
+        region_id: Counter(value for offer_id in offer_ids for value in values.get(offer_id, ()))
+        for region_id, offer_ids in available.items()
+    }
+
+
+def _matrix_rows(groups, parameter, columns, counts):
+    """[(group label, [(region, [MatrixCell])])]; a cell links to the filtered list unless it is a gap."""
+    list_url = reverse("offers:list")
+    rows = []
+    for label, regions in groups:
+        group = []
+        for region in regions:
+            cells = []
+            for value, column in columns:
+                count = counts[region.pk][value]
+                url = f"{list_url}?{urlencode({'region': region.slug, parameter: value})}" if count else ""
+                cells.append(MatrixCell(count=count, url=url, column=column))
+            group.append((region, cells))
+        rows.append((label, group))
+    return rows
+
+
+def _breakable(label):
+    """Let long compounds such as "Labor/Testumgebung/Demonstrator" wrap after each slash."""
+    return label.replace("/", "/\u200b")
 
 
 class RegionDetailView(DetailView):
