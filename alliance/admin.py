@@ -1,12 +1,17 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Page, Recommendation, Thesis
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(SimpleHistoryAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # Pages have no foreign keys: simple-history's select_related() without names is deprecated in Django 6.1.
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user")
 
 
 @admin.register(Thesis)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Page(models.Model):
@@ -22,6 +23,10 @@ class Page(models.Model):
     lead = models.CharField("Einleitung", max_length=400, blank=True, help_text="Ein Satz unter der Überschrift.")
     body = models.TextField("Text", help_text="Markdown.")
     updated_at = models.DateTimeField("geändert am", auto_now=True)
+
+    history = HistoricalRecords(
+        verbose_name="Seite (Version)", verbose_name_plural="Seiten (Versionen)", excluded_fields=["updated_at"]
+    )
 
     class Meta:
         verbose_name = "Seite"

@@ -5,11 +5,13 @@ Defaults are safe for production: DEBUG is off unless asked for, and without DEB
 to start without a SECRET_KEY. `make run` switches DEBUG on for local development.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,19 +50,29 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "taggit",
+    "axes",
+    "simple_history",  # version history of offers, institutions, networks, board, pages
+    "import_export",  # CSV/Excel import and export of offers in the admin
     # Project apps
     "allianz_portal",
     "regions",
     "partners",
     "offers",
     "alliance",
+    "api",
 ]
 
 MIDDLEWARE = [
     "allianz_portal.middleware.HealthCheckMiddleware",
+    "allianz_portal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "allianz_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,7 +80,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who changed what
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "allianz_portal.urls"
@@ -84,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "allianz_portal.context_processors.portal",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -103,12 +118,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for typo tolerance
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "transferportal",
+# Read replica (optional): anonymous page renders read from it, everything else from the primary
+# (allianz_portal/routers.py). Unset: one database.
+DATABASE_ROUTERS = []
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["allianz_portal.routers.ReplicaRouter"]
+
+# Cache: local memory per process by default; Redis (shared by all workers and containers) when REDIS_URL
+# is set. Freshness never depends on it: cached pages are keyed by the data version kept in the database.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "transferportal",
+            "TIMEOUT": 3600,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "transferportal",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Seconds a whole public page stays cached at most (allianz_portal/pagecache.py); 0 switches it off.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
+# Benchmarks only (`make bench`): a constant page at /bench/floor to compare the real pages with.
+BENCH_FLOOR = env_bool("BENCH_FLOOR")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -120,6 +164,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login lockout (django-axes): 5 failures for one username from one address lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_CLIENT_IP_CALLABLE = "allianz_portal.middleware.client_ip"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # a lock ends by itself; early: manage.py axes_reset_username <name>
 
 # Internationalisation: German first, English second (interface only).
 LANGUAGE_CODE = "de"
@@ -145,20 +203,20 @@ STORAGES = {
     },
 }
 
-# Email: the console in development, SMTP in production.
+# Email: SMTP in production (EMAIL_HOST, else a local MTA on localhost:25), the console in development.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "transferportal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EDITORIAL_EMAIL = os.environ.get("EDITORIAL_EMAIL", "redaktion@localhost")
-if os.environ.get("EMAIL_HOST"):
+if os.environ.get("EMAIL_HOST") or not DEBUG:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "host": os.environ.get("EMAIL_HOST") or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT") or ("587" if os.environ.get("EMAIL_HOST") else "25")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": env_bool("EMAIL_USE_TLS", bool(os.environ.get("EMAIL_HOST"))),
             },
         }
     }
@@ -178,9 +236,36 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (Django's own middleware). Public pages: no inline script or style at all;
+# KERN's icons are data: SVGs in its stylesheet. A template that really needs an inline <script> or <style>
+# gives it nonce="{{ csp_nonce }}".
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The Django admin (and its add-ons) use inline scripts and style attributes: a looser policy for it only,
+# set by allianz_portal.middleware.SecurityHeadersMiddleware.
+ADMIN_PATH_PREFIX = "/admin/"
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=(), browsing-topics=()"
+)
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -190,4 +275,24 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# Read-only open-data API: JSON only, no sessions or cookies, anonymous access.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,  # "format" is one of the directory's filters (vor-ort/online/hybrid)
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Transferportal NRW – Offene Daten",
+    "DESCRIPTION": "Lesender Zugriff auf die öffentlichen Angebote, Regionen, Netzwerke und Institutionen. "
+    "Inhalte unter CC BY 4.0 (Allianz Wirtschaft und Arbeit 4.0).",
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.de"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }

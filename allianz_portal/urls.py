@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import views
+from . import seo, views
 
 admin.site.site_header = "Transferportal NRW – Redaktion"
 admin.site.site_title = "Transferportal NRW"
@@ -14,7 +16,17 @@ urlpatterns = [
     path("partner/", include("partners.urls")),
     path("", include("alliance.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots"),
 ]
 
+if settings.BENCH_FLOOR:  # benchmarks only (make bench): the constant page the real ones are compared with
+    from bench.views import floor
+
+    urlpatterns.append(path("bench/floor", floor))
+
+handler400 = "allianz_portal.views.bad_request"
+handler403 = "allianz_portal.views.permission_denied"
 handler404 = "allianz_portal.views.page_not_found"
 handler500 = "allianz_portal.views.server_error"

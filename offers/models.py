@@ -1,15 +1,27 @@
 """Transfer and support offers for SMEs: the heart of the directory."""
 
+import calendar
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from allianz_portal.text import german_slugify
 from regions import coverage
+
+# Addresses under /angebote/ that are pages of their own, so no offer may take them as its slug.
+RESERVED_SLUGS = frozenset({"vorschlagen", "feed", "export", "kalender"})
+
+
+def validate_not_reserved_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"„{value}“ ist als Adresse schon vergeben. Bitte einen anderen Kurznamen wählen.")
 
 
 class Vocabulary(models.Model):
@@ -64,6 +76,28 @@ class TaggedOffer(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_offer_unique")]
 
 
+def add_months(day, months):
+    """`day` plus whole months, clamped to the target month's last day (31 Jan + 1 -> 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def ended_q(today):
+    """Offers whose event has ended or whose deadline has passed (the complement of `current()`)."""
+    ended = Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today, offer_type=Offer.OfferType.EVENT)
+    return ended | Q(deadline__lt=today)
+
+
+class VersionConflict(Exception):
+    """Someone saved this offer after it was loaded: saving now would overwrite their changes."""
+
+    def __init__(self, offer, loaded_version):
+        self.offer = offer
+        self.loaded_version = loaded_version
+        super().__init__(f"Offer {offer.pk}: version {loaded_version} is stale")
+
+
 class OfferQuerySet(models.QuerySet):
     def public(self, now=None):
         """What the public may see: published, with a publication time that has come.
@@ -76,8 +110,40 @@ class OfferQuerySet(models.QuerySet):
     def current(self, today=None):
         """Hide offers whose event has ended or whose deadline has passed."""
         today = today or timezone.localdate()
-        ended = Q(end_date__lt=today) | Q(end_date__isnull=True, start_date__lt=today, offer_type=Offer.OfferType.EVENT)
-        return self.exclude(ended | Q(deadline__lt=today))
+        return self.exclude(ended_q(today))
+
+    # -- curation (admin) ------------------------------------------------------------------------
+
+    def expired(self, today=None):
+        """Published offers that `current()` hides: shown to staff as "abgelaufen"."""
+        today = today or timezone.localdate()
+        return self.filter(ended_q(today), status=Offer.Status.PUBLISHED)
+
+    def scheduled(self, now=None):
+        """Published offers whose publication time lies in the future."""
+        return self.filter(status=Offer.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def awaiting_review(self):
+        return self.filter(status=Offer.Status.REVIEW)
+
+    def due_for_review(self, today=None):
+        """Published offers whose last check is older than their review interval (or that were never checked)."""
+        today = today or timezone.localdate()
+        return self.filter(status=Offer.Status.PUBLISHED, review_due__lte=today).exclude(ended_q(today))
+
+    def expiring_within(self, days=30, today=None):
+        """Published, still current offers whose end date, deadline or (single-day) event falls within `days`."""
+        today = today or timezone.localdate()
+        until = today + datetime.timedelta(days=days)
+        window = (
+            Q(end_date__range=(today, until))
+            | Q(deadline__range=(today, until))
+            | Q(end_date__isnull=True, offer_type=Offer.OfferType.EVENT, start_date__range=(today, until))
+        )
+        return self.filter(window, status=Offer.Status.PUBLISHED).exclude(ended_q(today))
+
+    def of_institution(self, institution_id):
+        return self.filter(provider_id=institution_id)
 
     def covering(self, region):
         """Offers available in `region`: their coverage includes it or a region containing it."""
@@ -88,6 +154,25 @@ class OfferQuerySet(models.QuerySet):
     def for_listing(self):
         """The one shaped queryset that list pages use."""
         return self.select_related("provider", "network").prefetch_related("topics")
+
+
+# Version history of offers, including their regions, target groups, dimensions and funding links
+# (simple-history's m2m_fields); topics are recorded through the denormalised `topic_names` text.
+offer_history = HistoricalRecords(
+    verbose_name="Angebot (Version)",
+    verbose_name_plural="Angebote (Versionen)",
+    m2m_fields=["coverage", "target_groups", "dimensions", "funded_by"],
+    excluded_fields=["provider_name", "updated_at"],
+)
+
+
+def record_offer_history(offer, history_type="~"):
+    """One history entry with the offer's complete current state (fields and relations).
+
+    Admin saves and imports suppress the entries simple-history would write on `save()` and on every
+    relation change, then call this once at the end, so one edit is one entry with the final relations.
+    """
+    offer_history.create_historical_record(offer, history_type)
 
 
 class Offer(models.Model):
@@ -117,11 +202,19 @@ class Offer(models.Model):
         ARCHIVED = "archiviert", "Archiviert"
 
     title = models.CharField("Titel", max_length=200)
-    slug = models.SlugField("Kurzname in der Adresse", max_length=200, unique=True)
+    slug = models.SlugField(
+        "Kurzname in der Adresse", max_length=200, unique=True, validators=[validate_not_reserved_slug]
+    )
     summary = models.CharField("Kurzbeschreibung", max_length=300, help_text="Höchstens 300 Zeichen, ohne Markdown.")
     description = models.TextField("Beschreibung", help_text="Markdown: **fett**, *kursiv*, Listen, Links.")
     provider = models.ForeignKey(
-        "partners.Institution", verbose_name="Anbieter", on_delete=models.PROTECT, related_name="offers"
+        "partners.Institution",
+        verbose_name="Anbieter",
+        on_delete=models.PROTECT,
+        related_name="offers",
+        null=True,
+        blank=True,
+        help_text="Pflicht zum Veröffentlichen; leer nur bei Vorschlägen, deren Anbieter noch zu prüfen ist.",
     )
     network = models.ForeignKey(
         "regions.RegionalNetwork",
@@ -171,10 +264,22 @@ class Offer(models.Model):
 
     status = models.CharField("Status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        "veröffentlicht ab", null=True, blank=True, help_text="Ein Zeitpunkt in der Zukunft plant die Veröffentlichung."
+        "veröffentlicht ab",
+        null=True,
+        blank=True,
+        help_text="Planen: Status „Veröffentlicht“ und ein Zeitpunkt in der Zukunft. Leer: sofort.",
     )
     last_verified = models.DateField(
         "Stand", null=True, blank=True, help_text="Wann die Angaben zuletzt geprüft wurden."
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        "Prüfintervall (Monate)",
+        default=12,
+        help_text="Nach so vielen Monaten seit dem Stand gilt das Angebot als „Prüfung fällig“.",
+    )
+    review_due = models.DateField("Prüfung fällig ab", null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        "Version", default=1, editable=False, help_text="Steigt mit jedem Speichern; schützt vor Überschreiben."
     )
     is_demo = models.BooleanField("Beispieldaten", default=False)
 
@@ -186,15 +291,18 @@ class Offer(models.Model):
     updated_at = models.DateTimeField("geändert am", auto_now=True)
 
     objects = OfferQuerySet.as_manager()
+    history = offer_history
 
     class Meta:
         verbose_name = "Angebot"
         verbose_name_plural = "Angebote"
         ordering = ["-published_at", "title"]
+        permissions = [("publish_offer", "Angebote veröffentlichen und archivieren")]
         indexes = [
             models.Index(fields=["-published_at", "title"], name="offer_newest_idx"),
             models.Index(fields=["status", "published_at"], name="offer_public_idx"),
             models.Index(fields=["offer_type"], name="offer_type_idx"),
+            models.Index(fields=["status", "review_due"], name="offer_review_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -209,19 +317,46 @@ class Offer(models.Model):
                 condition=Q(status__in=["entwurf", "pruefung", "veroeffentlicht", "archiviert"]),
                 name="offer_status_valid",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="veroeffentlicht") | Q(provider__isnull=False),
+                name="offer_published_has_provider",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        """Save with optimistic locking: every save of an existing offer raises its version by one.
+
+        The bump is a conditional UPDATE (`… WHERE version = <the version this instance was loaded with>`) in
+        the same transaction as the save, so of two editors who loaded the same version only the first one
+        saves; the second gets `VersionConflict` instead of silently overwriting. (The admin form claims the
+        version during validation, see offers/forms.py, and marks the instance with `_version_claimed`.)
+        """
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-        if self.provider_id:
-            self.provider_name = self.provider.search_name
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "provider_name"}
-        super().save(*args, **kwargs)
+        derived = {"review_due", "version"}
+        self.provider_name = self.provider.search_name if self.provider_id else ""
+        derived.add("provider_name")
+        self.review_due = self.compute_review_due()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or "default"
+        with transaction.atomic(using=using):
+            if getattr(self, "_version_claimed", False):
+                self._version_claimed = False
+            else:
+                bumped = (
+                    Offer.objects.using(using).filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
+                )
+                if not bumped:
+                    raise VersionConflict(self, self.version)
+                self.version += 1
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("offers:detail", kwargs={"slug": self.slug})
@@ -230,8 +365,39 @@ class Offer(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "Das Ende darf nicht vor dem Beginn liegen."
+        if self.status == self.Status.PUBLISHED and not self.provider_id:
+            errors["provider"] = "Bitte vor dem Veröffentlichen einen Anbieter zuordnen."
         if errors:
             raise ValidationError(errors)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            # "Leer: sofort" – stamp it here, so the constraint check of full_clean() already sees the date.
+            self.published_at = timezone.now()
+
+    def compute_review_due(self):
+        """The day the offer needs checking again: last check (or creation) plus the review interval."""
+        basis = self.last_verified or (timezone.localdate(self.created_at) if self.created_at else None)
+        basis = basis or timezone.localdate()
+        return add_months(basis, self.review_interval_months or 0)
+
+    @property
+    def is_expired(self):
+        today = timezone.localdate()
+        if self.deadline and self.deadline < today:
+            return True
+        if self.end_date:
+            return self.end_date < today
+        return bool(self.offer_type == self.OfferType.EVENT and self.start_date and self.start_date < today)
+
+    @property
+    def state(self):
+        """(key, label) of the editorial state as staff see it, including "geplant" and "abgelaufen"."""
+        if self.status == self.Status.PUBLISHED:
+            if self.published_at and self.published_at > timezone.now():
+                return "geplant", "geplant"
+            if self.is_expired:
+                return "abgelaufen", "abgelaufen"
+            return "oeffentlich", "veröffentlicht"
+        return self.status, self.get_status_display()
 
     @property
     def is_public(self):
@@ -243,3 +409,37 @@ class Offer(models.Model):
 
     def covered_kreis_ids(self):
         return coverage.covered_kreis_ids(region.pk for region in self.coverage.all())
+
+
+class OfferSubmission(models.Model):
+    """Who suggested an offer through the public form /angebote/vorschlagen/, when, and with which consent.
+
+    The suggestion itself is stored at once as an `Offer` draft without provider (nothing about an unknown
+    institution is published); the editors assign or create the institution before publishing.
+    """
+
+    offer = models.OneToOneField(
+        Offer,
+        verbose_name="Angebotsentwurf",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submission",
+    )
+    submitted_at = models.DateTimeField("eingereicht am", auto_now_add=True)
+    submitter_name = models.CharField("Name", max_length=150)
+    submitter_email = models.EmailField("E-Mail")
+    institution_name = models.CharField("Institution (Angabe)", max_length=200)
+    consent_at = models.DateTimeField("Einwilligung Datenschutz am")
+    details = models.JSONField("weitere Angaben", default=dict, blank=True)
+    notified_at = models.DateTimeField(
+        "Redaktion benachrichtigt am", null=True, blank=True, help_text="Leer: die E-Mail an die Redaktion schlug fehl."
+    )
+
+    class Meta:
+        verbose_name = "Vorschlag"
+        verbose_name_plural = "Vorschläge"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.institution_name}: {self.details.get('title', '–')}"

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BoardMember, Institution
+from .models import BoardMember, EditorProfile, Institution
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "seat", "is_alliance_partner", "is_demo"]
     list_filter = ["kind", "is_alliance_partner", "is_demo"]
     list_select_related = ["seat"]
@@ -14,7 +15,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(admin.ModelAdmin):
+class BoardMemberAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "function", "institution", "group", "order", "term_start", "term_end"]
     list_filter = ["group", "institution"]
     list_select_related = ["institution"]
@@ -25,3 +26,13 @@ class BoardMemberAdmin(admin.ModelAdmin):
     @admin.display(description="Name", ordering="last_name")
     def full_name(self, member):
         return member.full_name
+
+
+@admin.register(EditorProfile)
+class EditorProfileAdmin(admin.ModelAdmin):
+    """Links a staff user to the one institution whose offers they curate (group "Partner-Redaktion")."""
+
+    list_display = ["user", "institution"]
+    list_select_related = ["user", "institution"]
+    search_fields = ["user__username", "user__email", "institution__name"]
+    autocomplete_fields = ["user", "institution"]

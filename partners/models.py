@@ -1,10 +1,12 @@
 """Institutions that provide offers or sit on the alliance's board, and the board itself."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Institution(models.Model):
@@ -41,6 +43,12 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField("angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("geändert am", auto_now=True)
+
+    history = HistoricalRecords(
+        verbose_name="Institution (Version)",
+        verbose_name_plural="Institutionen (Versionen)",
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         verbose_name = "Institution"
@@ -93,6 +101,9 @@ class BoardMember(models.Model):
     )
 
     objects = BoardMemberQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name="Board-Mitglied (Version)", verbose_name_plural="Board-Mitglieder (Versionen)"
+    )
 
     class Meta:
         verbose_name = "Board-Mitglied"
@@ -122,3 +133,25 @@ class BoardMember(models.Model):
     def clean(self):
         if self.term_start and self.term_end and self.term_end < self.term_start:
             raise ValidationError({"term_end": "Das Ende der Amtszeit darf nicht vor ihrem Beginn liegen."})
+
+
+class EditorProfile(models.Model):
+    """Makes a staff user a partner editor: they curate the offers of exactly this one institution.
+
+    Members of the group "Partner-Redaktion" need this link; without it they see no offers at all.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="Benutzer", on_delete=models.CASCADE, related_name="editor_profile"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name="Institution", on_delete=models.CASCADE, related_name="editors"
+    )
+
+    class Meta:
+        verbose_name = "Partner-Redakteur/in"
+        verbose_name_plural = "Partner-Redakteur/innen"
+        ordering = ["institution__name", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} ({self.institution})"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Municipality, PostalCode, Region, RegionalNetwork, TransferFormat
 
@@ -56,7 +57,7 @@ class TransferFormatInline(admin.StackedInline):
 
 
 @admin.register(RegionalNetwork)
-class RegionalNetworkAdmin(admin.ModelAdmin):
+class RegionalNetworkAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "institution", "founded", "updated_at"]
     list_filter = ["kind", "regions"]
     list_select_related = ["institution"]

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 KREIS_KINDS = ("kreis", "kreisfreie-stadt")
 
@@ -235,6 +236,13 @@ class RegionalNetwork(models.Model):
 
     created_at = models.DateTimeField("angelegt am", auto_now_add=True)
     updated_at = models.DateTimeField("geändert am", auto_now=True)
+
+    history = HistoricalRecords(
+        verbose_name="Regionales Netzwerk (Version)",
+        verbose_name_plural="Regionale Netzwerke (Versionen)",
+        m2m_fields=["regions"],
+        excluded_fields=["updated_at"],
+    )
 
     class Meta:
         verbose_name = "Regionales Netzwerk"

@@ -23,9 +23,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _clear_cache():
     from django.core.cache import cache
 
+    from offers import facets
+
     cache.clear()
+    facets.forget()  # process-local memos (facet index) go with the cache
     yield
     cache.clear()
+    facets.forget()
 
 
 def region(slug):

@@ -101,3 +101,18 @@ def test_markdown_cannot_inject_script_or_javascript_links():
 def test_markdown_lists_directly_under_a_line_become_lists():
     html = render_markdown("**Ablauf:**\n1. Erstgespräch\n2. Skizze\n\nText\n- a\n- b")
     assert "<ol>" in html and html.count("<li>") == 4 and "<ul>" in html
+
+
+def test_reserved_slugs_are_refused():
+    offer = make_offer()
+    offer.slug = "vorschlagen"
+    with pytest.raises(ValidationError) as error:
+        offer.full_clean()
+    assert "schon vergeben" in str(error.value)
+
+
+def test_publishing_without_date_passes_full_clean():
+    offer = make_offer(status=Offer.Status.DRAFT, published_at=None)
+    offer.status = Offer.Status.PUBLISHED
+    offer.full_clean()  # the admin validates before saving: the date must already be there
+    assert offer.published_at is not None

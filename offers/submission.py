@@ -1,0 +1,450 @@
+"""/angebote/vorschlagen/: anyone may suggest an offer; the editors check it before anything is published.
+
+What is stored: at once an `Offer` draft (status Entwurf, no provider, so nothing about an unknown
+institution becomes public) plus an `OfferSubmission` with who submitted it, when, and the consent.
+Topics typed as free text are linked only where such a topic exists already; the text itself stays in the
+submission for the editors (no new public topic from an anonymous form). After the transaction commits,
+an email goes to EDITORIAL_EMAIL; if sending fails the error is logged and the suggestion stays stored
+(`notified_at` stays empty, the admin filters on it).
+
+Abuse protection without cookies (public GET pages set no cookie, so there is no CSRF cookie either):
+- a signed timestamp token (django.core.signing) rendered into the form: a POST without a valid token
+  is refused, one sent less than MIN_SECONDS after the form was rendered is refused politely (time trap),
+  one older than MAX_AGE asks to send again;
+- a honeypot field hidden from people (`hidden` attribute): filled in → pretend success, store nothing;
+- at most RATE_LIMIT suggestions per IP address and hour (cache counter) → HTTP 429 with a German page.
+"""
+
+import hashlib
+import logging
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from allianz_portal.text import german_slugify
+from regions.models import Region
+
+from .models import Offer, OfferSubmission, TargetGroup, Topic, record_offer_history
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "offers.submission"
+MIN_SECONDS = 3
+MAX_AGE = 24 * 60 * 60
+RATE_LIMIT = 5
+RATE_WINDOW = 60 * 60
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+def make_token(now=None):
+    return signing.dumps({"t": now if now is not None else time.time()}, salt=TOKEN_SALT, compress=True)
+
+
+def required(message):
+    return {"required": message}
+
+
+class SubmissionForm(forms.Form):
+    title = forms.CharField(
+        label="Titel des Angebots", max_length=200, error_messages=required("Bitte geben Sie den Titel an.")
+    )
+    summary = forms.CharField(
+        label="Kurzbeschreibung",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ein bis zwei Sätze, höchstens 300 Zeichen.",
+        error_messages={
+            "required": "Bitte beschreiben Sie das Angebot kurz.",
+            "max_length": "Die Kurzbeschreibung darf höchstens 300 Zeichen lang sein (jetzt: %(show_value)d).",
+        },
+    )
+    description = forms.CharField(
+        label="Beschreibung",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Was bekommt ein Unternehmen, wie läuft es ab, was ist Voraussetzung?",
+        error_messages=required("Bitte beschreiben Sie das Angebot."),
+    )
+    offer_type = forms.ChoiceField(
+        label="Angebotsart",
+        choices=[("", "Bitte wählen"), *Offer.OfferType.choices],
+        error_messages=required("Bitte wählen Sie die Angebotsart."),
+    )
+    topics = forms.CharField(
+        label="Themen",
+        max_length=300,
+        required=False,
+        help_text="Durch Komma getrennt, z. B. Robotik, Fachkräfte, Energieeffizienz.",
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label="Für wen ist das Angebot?",
+        queryset=TargetGroup.objects.order_by("order", "name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=required("Bitte wählen Sie mindestens eine Zielgruppe."),
+    )
+    region = forms.ChoiceField(
+        label="Wo gilt das Angebot?",
+        help_text="Ganz NRW, ein Regierungsbezirk, eine Kooperationsregion oder ein Kreis.",
+        error_messages={
+            "required": "Bitte wählen Sie, wo das Angebot gilt.",
+            "invalid_choice": "Bitte wählen Sie eine Region aus der Liste.",
+        },
+    )
+    extra_region = forms.ChoiceField(
+        label="Gilt es zusätzlich in einer weiteren Region?",
+        required=False,
+        help_text="Weitere Regionen nennen Sie gern in der Beschreibung.",
+        error_messages={"invalid_choice": "Bitte wählen Sie eine Region aus der Liste."},
+    )
+    cost = forms.ChoiceField(
+        label="Kosten",
+        choices=Offer.Cost.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("Bitte geben Sie an, was das Angebot kostet."),
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=Offer.Format.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("Bitte geben Sie das Format an."),
+    )
+    contact_name = forms.CharField(label="Ansprechperson", max_length=150, required=False)
+    contact_email = forms.EmailField(
+        label="E-Mail für Anfragen",
+        required=False,
+        error_messages={"invalid": "Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an."},
+    )
+    contact_phone = forms.CharField(label="Telefon für Anfragen", max_length=40, required=False)
+    url = forms.URLField(
+        label="Link zu weiteren Informationen",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Bitte geben Sie eine Internetadresse wie https://www.beispiel.de an."},
+    )
+    start_date = forms.DateField(
+        label="Beginn",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Nur für Veranstaltungen und befristete Angebote.",
+        error_messages={"invalid": "Bitte geben Sie den Beginn als Datum an, z. B. 31.03.2027."},
+    )
+    end_date = forms.DateField(
+        label="Ende",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Bitte geben Sie das Ende als Datum an, z. B. 31.03.2027."},
+    )
+    deadline = forms.DateField(
+        label="Einreichungsfrist",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Für Ausschreibungen und Förderaufrufe.",
+        error_messages={"invalid": "Bitte geben Sie die Frist als Datum an, z. B. 31.03.2027."},
+    )
+    submitter_name = forms.CharField(
+        label="Ihr Name", max_length=150, error_messages=required("Bitte geben Sie Ihren Namen an.")
+    )
+    submitter_email = forms.EmailField(
+        label="Ihre E-Mail-Adresse",
+        help_text="Nur für Rückfragen der Redaktion; wird nicht veröffentlicht.",
+        error_messages={
+            "required": "Bitte geben Sie Ihre E-Mail-Adresse an.",
+            "invalid": "Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an.",
+        },
+    )
+    institution_name = forms.CharField(
+        label="Ihre Institution (Anbieter des Angebots)",
+        max_length=200,
+        error_messages=required("Bitte geben Sie die Institution an, die das Angebot macht."),
+    )
+    consent = forms.BooleanField(
+        label="Ich bin einverstanden, dass die Redaktion meine Angaben zur Prüfung des Vorschlags speichert.",
+        error_messages=required("Bitte stimmen Sie der Speicherung zu, sonst können wir den Vorschlag nicht annehmen."),
+    )
+    homepage = forms.CharField(label="Bitte dieses Feld leer lassen", required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    BASE_CLASSES = {
+        forms.Textarea: "kern-form-input__input",
+        forms.Select: "kern-form-input__select",
+        forms.SelectMultiple: "kern-form-input__select",
+        forms.CheckboxSelectMultiple: "kern-form-check__checkbox",
+        forms.RadioSelect: "kern-form-check__radio",
+        forms.CheckboxInput: "kern-form-check__checkbox",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        groups = region_groups()
+        self.fields["region"].choices = [("", "Bitte wählen"), *groups]
+        self.fields["extra_region"].choices = [("", "Keine weitere"), *groups]
+        for name, autocomplete in (
+            ("submitter_name", "name"),
+            ("submitter_email", "email"),
+            ("institution_name", "organization"),
+            ("contact_email", "off"),
+        ):
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+    def clean_region(self):
+        return Region.objects.get(slug=self.cleaned_data["region"])
+
+    def clean_extra_region(self):
+        slug = self.cleaned_data["extra_region"]
+        return Region.objects.get(slug=slug) if slug else None
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "Das Ende darf nicht vor dem Beginn liegen.")
+        return data
+
+    def is_spam(self):
+        return bool(self.data.get("homepage", "").strip())
+
+    def check_token(self, now=None):
+        """None if the token is fine, else a German message (expired/forged, or sent too fast)."""
+        now = now if now is not None else time.time()
+        try:
+            rendered = signing.loads(self.data.get("token", ""), salt=TOKEN_SALT, max_age=MAX_AGE)["t"]
+        except (signing.BadSignature, KeyError, TypeError):
+            return (
+                "Das Formular ist abgelaufen oder konnte nicht geprüft werden. "
+                "Ihre Angaben stehen noch im Formular: bitte senden Sie es noch einmal ab."
+            )
+        if now - float(rendered) < MIN_SECONDS:
+            return (
+                "Das ging schneller, als ein Mensch das Formular ausfüllen kann. "
+                "Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."
+            )
+        return None
+
+    def prepare_widgets(self):
+        """KERN classes, aria-invalid and aria-describedby (hint and error ids) on every input."""
+        for name, field in self.fields.items():
+            widget = field.widget
+            base = self.BASE_CLASSES.get(type(widget), "kern-form-input__input")
+            has_error = name in self.errors
+            classes = [base] + ([f"{base}--error"] if has_error else [])
+            described = ([f"id_{name}-hint"] if field.help_text else []) + ([f"id_{name}-error"] if has_error else [])
+            widget.attrs["class"] = " ".join(classes)
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+            if has_error:
+                widget.attrs["aria-invalid"] = "true"
+
+    def error_summary(self):
+        """[(anchor id, message)] in the order of the form; the anchor is the field's first input."""
+        entries = [("vorschlag-formular", message) for message in self.non_field_errors()]
+        for name in self.fields:
+            if name in self.errors:
+                widget = self.fields[name].widget
+                anchor = (
+                    f"id_{name}_0"
+                    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+                    else (f"id_{name}")
+                )
+                entries.extend((anchor, message) for message in self.errors[name])
+        return entries
+
+
+def region_groups():
+    groups = [
+        ("Land und Regierungsbezirke", ("land", "regierungsbezirk")),
+        ("Kooperationsregionen", ("kooperationsregion",)),
+        ("Kreise und kreisfreie Städte", ("kreis", "kreisfreie-stadt")),
+    ]
+    regions = list(Region.objects.order_by("name").values_list("slug", "name", "kind"))
+    return [
+        (
+            label,
+            sorted(
+                ((slug, name) for slug, name, kind in regions if kind in kinds),
+                key=lambda item: (item[0] != "nrw", item[1]),
+            ),
+        )
+        for label, kinds in groups
+    ]
+
+
+def client_address(request):
+    """The visitor's address. Behind our TLS proxy (SECURE_PROXY_SSL_HEADER set) REMOTE_ADDR is the proxy, so
+    take the last X-Forwarded-For entry: the one our proxy appended (earlier entries can be forged)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_key(request):
+    address = client_address(request)
+    return "offers:submit-rate:" + hashlib.sha256(address.encode()).hexdigest()[:24]
+
+
+def rate_limited(request):
+    return (cache.get(client_key(request)) or 0) >= RATE_LIMIT
+
+
+def count_submission(request):
+    key = client_key(request)
+    if cache.add(key, 1, timeout=RATE_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=RATE_WINDOW)
+
+
+def unique_slug(title):
+    base = (german_slugify(title)[:180] or "vorschlag").strip("-")
+    slug, number = base, 1
+    while Offer.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def store(form, admin_url_for):
+    data = form.cleaned_data
+    offer = Offer(
+        title=data["title"],
+        slug=unique_slug(data["title"]),
+        summary=data["summary"],
+        description=data["description"],
+        offer_type=data["offer_type"],
+        cost=data["cost"],
+        format=data["format"],
+        contact_name=data["contact_name"],
+        contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"],
+        url=data["url"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        deadline=data["deadline"],
+        status=Offer.Status.DRAFT,
+    )
+    offer.skip_history_when_saving = True
+    offer.full_clean()
+    offer.save()
+    offer.target_groups.set(data["target_groups"])
+    offer.coverage.set([region for region in (data["region"], data["extra_region"]) if region])
+    names = [name.strip() for name in data["topics"].split(",") if name.strip()]
+    known = [topic for topic in Topic.objects.all() if topic.name.casefold() in {name.casefold() for name in names}]
+    if known:
+        offer.topics.set(known)
+    del offer.skip_history_when_saving
+    offer._change_reason = "Vorschlag über das Formular"
+    record_offer_history(offer, "+")
+    submission = OfferSubmission.objects.create(
+        offer=offer,
+        submitter_name=data["submitter_name"],
+        submitter_email=data["submitter_email"],
+        institution_name=data["institution_name"],
+        consent_at=timezone.now(),
+        details={
+            "title": data["title"],
+            "topics": data["topics"],
+            "regions": [region.name for region in (data["region"], data["extra_region"]) if region],
+        },
+    )
+    admin_url = admin_url_for(offer)
+    transaction.on_commit(lambda: notify_editors(submission.pk, admin_url))
+    return submission
+
+
+def notify_editors(submission_pk, admin_url):
+    """Email the editors; on failure log it and leave `notified_at` empty (the suggestion is stored anyway)."""
+    submission = OfferSubmission.objects.select_related("offer").filter(pk=submission_pk).first()
+    if submission is None:
+        return
+    body = (
+        f"Neuer Vorschlag über das Transferportal:\n\n"
+        f"Angebot: {submission.details.get('title', '')}\n"
+        f"Institution (Angabe): {submission.institution_name}\n"
+        f"Eingereicht von: {submission.submitter_name} <{submission.submitter_email}>\n"
+        f"Themen (Freitext): {submission.details.get('topics') or '–'}\n\n"
+        f"Zum Entwurf (Anbieter zuordnen, prüfen, veröffentlichen):\n{admin_url}\n"
+    )
+    try:
+        send_mail(
+            f"Neuer Angebotsvorschlag: {submission.details.get('title', '')}"[:180],
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [settings.EDITORIAL_EMAIL],
+        )
+    except Exception:
+        logger.exception(
+            "Vorschlag %s: E-Mail an die Redaktion fehlgeschlagen; der Vorschlag ist gespeichert.", submission_pk
+        )
+        return
+    OfferSubmission.objects.filter(pk=submission_pk).update(notified_at=timezone.now())
+
+
+# The form is csrf_exempt on purpose: public GET pages must not set cookies, so there is no CSRF cookie
+# to check against. The form carries a signed, time-limited token instead (see `check_token`), and the
+# view changes nothing a forged cross-site POST could abuse: no login is involved, every suggestion is a
+# draft the editors review, and the per-IP rate limit applies to every source alike.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def submit_offer(request):
+    if request.method == "POST":
+        if rate_limited(request):
+            return render(request, "offers/offer_submit_limit.html", status=429)
+        form = SubmissionForm(request.POST)
+        if form.is_spam():
+            logger.info("Vorschlag verworfen: Honeypot ausgefüllt.")
+            count_submission(request)
+            return redirect("offers:submit-done")
+        valid = form.is_valid()
+        problem = form.check_token()
+        if problem:
+            form.add_error(None, problem)
+        elif valid:
+            store(form, lambda offer: request.build_absolute_uri(reverse("admin:offers_offer_change", args=[offer.pk])))
+            count_submission(request)
+            return redirect("offers:submit-done")
+        data = form.data.copy()
+        data["token"] = make_token()
+        form.data = data
+        status = 400
+    else:
+        form = SubmissionForm(initial={"token": make_token()})
+        status = 200
+    form.prepare_widgets()
+    return render(
+        request,
+        "offers/offer_submit.html",
+        {
+            "form": form,
+            "errors": form.error_summary() if form.is_bound else [],
+            "breadcrumbs": [(reverse("offers:list"), "Angebote"), (None, "Angebot vorschlagen")],
+        },
+        status=status,
+    )
+
+
+@require_GET
+def submit_done(request):
+    return render(
+        request,
+        "offers/offer_submit_done.html",
+        {"breadcrumbs": [(reverse("offers:list"), "Angebote"), (None, "Vorschlag eingegangen")]},
+    )

@@ -1,0 +1,154 @@
+"""CSV/Excel import and export: dry-run preview, German row messages, all or nothing, progress on the command line."""
+
+import io
+
+import pytest
+import tablib
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from offers.models import Offer
+from tests.conftest import make_offer
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = reverse("admin:offers_offer_import")
+HEADERS = [
+    "slug",
+    "title",
+    "summary",
+    "description",
+    "provider",
+    "offer_type",
+    "target_groups",
+    "coverage",
+    "topics",
+    "cost",
+    "format",
+    "status",
+    "deadline",
+]
+
+
+def row(slug, **overrides):
+    values = {
+        "slug": slug,
+        "title": f"Import {slug}",
+        "summary": "Kurz.",
+        "description": "Lang.",
+        "provider": "hochschule-a",
+        "offer_type": "beratung",
+        "target_groups": "kmu",
+        "coverage": "nrw,kreis-lippe",
+        "topics": "",
+        "cost": "kostenfrei",
+        "format": "online",
+        "status": "entwurf",
+        "deadline": "",
+    }
+    values.update(overrides)
+    return [values[name] for name in HEADERS]
+
+
+def dataset(*rows):
+    return tablib.Dataset(*rows, headers=HEADERS)
+
+
+def upload(client, data, fmt="csv"):
+    content = data.export(fmt)
+    content = content.encode() if isinstance(content, str) else content
+    file = io.BytesIO(content)
+    file.name = f"angebote.{fmt}"
+    return client.post(IMPORT_URL, {"format": "0" if fmt == "csv" else "1", "import_file": file, "resource": "0"})
+
+
+@pytest.fixture
+def topic():
+    make_offer(topics=["Robotik"])  # creates the topic "robotik"
+
+
+def test_dry_run_previews_then_confirm_imports(editor_client, institution_a, topic):
+    response = upload(editor_client, dataset(row("neu-eins", topics="robotik"), row("neu-zwei")))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Probelauf: 2 Zeilen geprüft – 2 neu" in html
+    assert not Offer.objects.filter(slug__startswith="neu-").exists()  # nothing saved yet
+
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    done = editor_client.post(reverse("admin:offers_offer_process_import"), data, follow=True)
+    assert "Import abgeschlossen: 2 Zeilen verarbeitet – 2 neu" in done.content.decode()
+    offer = Offer.objects.get(slug="neu-eins")
+    assert offer.provider == institution_a
+    assert set(offer.coverage.values_list("slug", flat=True)) == {"nrw", "kreis-lippe"}
+    assert list(offer.topics.names()) == ["Robotik"]
+    assert offer.history.count() == 1  # one entry per imported row
+
+
+def test_one_bad_row_imports_nothing_and_names_the_row(editor_client, institution_a):
+    existing = make_offer(slug="schon-da", title="Vorher", provider=institution_a)
+    data = dataset(
+        row("schon-da", title="Nachher"),
+        row("neu-gut"),
+        row("neu-kaputt", provider="gibt-es-nicht", coverage="nrw,atlantis", summary="x" * 301),
+    )
+    response = upload(editor_client, data)
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context or not response.context["confirm_form"]
+    lines = response.context["curation_errors"]
+    text = "\n".join(lines)
+    assert "Zeile 4: Anbieter: Anbieter „gibt-es-nicht“ gibt es nicht" in text
+    assert "Zeile 4: Gebiet: Unbekannte Regionen: atlantis." in text
+    assert "Zeile 4: Kurzbeschreibung:" in text and "300" in text
+    assert "Nichts importiert" in response.content.decode()
+    existing.refresh_from_db()
+    assert existing.title == "Vorher"
+    assert not Offer.objects.filter(slug__in=["neu-gut", "neu-kaputt"]).exists()
+
+
+def test_excel_import(editor_client, institution_a):
+    response = upload(editor_client, dataset(row("aus-excel")), fmt="xlsx")
+    assert response.status_code == 200 and response.context["confirm_form"]
+
+
+def test_export_csv_and_excel(editor_client, institution_a):
+    make_offer(slug="export-mich", provider=institution_a, coverage=["nrw", "kreis-lippe"], topics=["Robotik"])
+    url = reverse("admin:offers_offer_export")
+    response = editor_client.post(
+        url, {"format": "0", "resource": "0", **{f"offerresource_{n}": "on" for n in HEADERS}}
+    )
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "export-mich" in text and "hochschule-a" in text and "kreis-lippe,nrw" in text
+    response = editor_client.post(
+        url, {"format": "1", "resource": "0", **{f"offerresource_{n}": "on" for n in HEADERS}}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_partner_editors_cannot_import(partner_client):
+    assert partner_client.get(IMPORT_URL).status_code == 403
+
+
+def test_command_dry_run_progress_and_all_or_nothing(tmp_path, institution_a):
+    path = tmp_path / "angebote.csv"
+    path.write_text(dataset(*[row(f"massen-{n}") for n in range(5)]).export("csv"), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_offers", str(path), "--dry-run", "--every", "2", stdout=out)
+    text = out.getvalue()
+    assert "2 von 5 Zeilen" in text and "4 von 5 Zeilen" in text
+    assert "Probelauf" in text and not Offer.objects.filter(slug__startswith="massen-").exists()
+
+    call_command("import_offers", str(path), stdout=io.StringIO())
+    assert Offer.objects.filter(slug__startswith="massen-").count() == 5
+
+    bad = tmp_path / "kaputt.csv"
+    bad.write_text(dataset(row("massen-neu"), row("massen-x", offer_type="zauberei")).export("csv"), encoding="utf-8")
+    with pytest.raises(CommandError, match="Zeile 3"):
+        call_command("import_offers", str(bad), stdout=io.StringIO())
+    assert not Offer.objects.filter(slug="massen-neu").exists()
+
+
+def test_command_refuses_unknown_files(tmp_path):
+    with pytest.raises(CommandError, match="nicht"):
+        call_command("import_offers", str(tmp_path / "fehlt.csv"))

@@ -1,0 +1,229 @@
+"""/angebote/vorschlagen/: a public suggestion becomes a draft plus a submission record; abuse is refused."""
+
+import logging
+import re
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from offers import submission
+from offers.models import Offer, OfferSubmission, Topic
+from partners.models import Institution
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("offers:submit")
+
+
+class FailingBackend:
+    """A mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("Mailserver nicht erreichbar")
+
+
+def valid_data(**overrides):
+    data = {
+        "title": "Digitalisierungs-Sprechstunde",
+        "summary": "Eine Stunde kostenlose Beratung zur Digitalisierung.",
+        "description": "Wir beraten **KMU** in Lippe.",
+        "offer_type": "beratung",
+        "topics": "Robotik, Völlig neues Thema",
+        "target_groups": ["kmu"],
+        "region": "kreis-lippe",
+        "extra_region": "",
+        "cost": "kostenfrei",
+        "format": "online",
+        "contact_email": "beratung@example.org",
+        "url": "www.example.org/sprechstunde",
+        "start_date": "",
+        "end_date": "",
+        "deadline": "31.03.2027",
+        "submitter_name": "Erika Muster",
+        "submitter_email": "erika@example.org",
+        "institution_name": "Unbekanntes Institut für Transfer",
+        "consent": "on",
+        "homepage": "",
+        "token": submission.make_token(now=0),  # rendered long ago, well within the day
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _token_clock(monkeypatch):
+    """A fixed clock (also for the token's signature): tokens made with now=0 were rendered 10 minutes ago."""
+    monkeypatch.setattr(submission.time, "time", lambda: 600.0)
+
+
+@pytest.fixture
+def robotik():
+    return Topic.objects.create(name="Robotik", slug="robotik")
+
+
+def test_get_sets_no_cookie_and_has_one_h1(anon):
+    response = anon.get(URL)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert 'href="/datenschutz/"' in html
+    assert 'name="token"' in html and 'name="homepage"' in html
+    assert "<title>Angebot vorschlagen" in html
+
+
+def test_success_stores_a_draft_and_the_submission_and_mails_the_editors(
+    anon, robotik, django_capture_on_commit_callbacks, settings
+):
+    institutions_before = Institution.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anon.post(URL, valid_data())
+    assert response.status_code == 302 and response.url == reverse("offers:submit-done")
+    assert not response.cookies
+
+    offer = Offer.objects.get(title="Digitalisierungs-Sprechstunde")
+    assert offer.status == Offer.Status.DRAFT and offer.provider is None
+    assert list(offer.coverage.values_list("slug", flat=True)) == ["kreis-lippe"]
+    assert list(offer.target_groups.values_list("slug", flat=True)) == ["kmu"]
+    assert list(offer.topics.names()) == ["Robotik"]  # only topics that exist already
+    assert not Topic.objects.filter(name="Völlig neues Thema").exists()
+    assert offer.url == "https://www.example.org/sprechstunde"
+    assert str(offer.deadline) == "2027-03-31"
+    assert Institution.objects.count() == institutions_before  # nothing about the institution is public
+    assert offer.history.count() == 1
+
+    record = OfferSubmission.objects.get(offer=offer)
+    assert (record.submitter_name, record.submitter_email) == ("Erika Muster", "erika@example.org")
+    assert record.institution_name == "Unbekanntes Institut für Transfer"
+    assert record.consent_at is not None and record.notified_at is not None
+    assert record.details["topics"] == "Robotik, Völlig neues Thema"
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [settings.EDITORIAL_EMAIL]
+    assert "Digitalisierungs-Sprechstunde" in message.subject
+    assert f"/admin/offers/offer/{offer.pk}/change/" in message.body
+
+    assert anon.get(offer.get_absolute_url()).status_code == 404  # a draft, not public
+    done = anon.get(response.url)
+    assert done.status_code == 200 and "Vielen Dank" in done.content.decode()
+    assert done.content.decode().count("<h1") == 1
+
+
+@override_settings(MAILERS={"default": {"BACKEND": "tests.curation.test_submission.FailingBackend"}})
+def test_a_failing_mail_server_loses_nothing(anon, django_capture_on_commit_callbacks, caplog):
+    with caplog.at_level(logging.ERROR, logger="offers.submission"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = anon.post(URL, valid_data())
+    assert response.status_code == 302
+    record = OfferSubmission.objects.get()
+    assert record.offer.title == "Digitalisierungs-Sprechstunde"
+    assert record.notified_at is None
+    assert "E-Mail an die Redaktion fehlgeschlagen" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "", "Bitte geben Sie den Titel an."),
+        ("summary", "x" * 301, "höchstens 300 Zeichen"),
+        ("description", "", "Bitte beschreiben Sie das Angebot."),
+        ("offer_type", "zauberei", "gültige Auswahl"),
+        ("target_groups", [], "mindestens eine Zielgruppe"),
+        ("region", "", "wo das Angebot gilt"),
+        ("region", "atlantis", "Region aus der Liste"),
+        ("cost", "", "was das Angebot kostet"),
+        ("format", "", "Format"),
+        ("contact_email", "kaputt", "E-Mail-Adresse wie"),
+        ("url", "nicht eine adresse", "Internetadresse"),
+        ("deadline", "32.13.2027", "Frist als Datum"),
+        ("end_date", "01.01.2027", "nicht vor dem Beginn"),
+        ("submitter_name", "", "Ihren Namen"),
+        ("submitter_email", "", "Ihre E-Mail-Adresse an"),
+        ("institution_name", "", "Institution an"),
+        ("consent", "", "Speicherung zu"),
+    ],
+)
+def test_each_validation_error_in_the_kern_pattern(anon, field, value, message):
+    data = valid_data(start_date="01.02.2027", **{field: value})
+    if field == "consent":
+        del data["consent"]
+    response = anon.post(URL, data)
+    assert response.status_code == 400
+    assert not OfferSubmission.objects.exists() and not Offer.objects.filter(title=data["title"] or "-").exists()
+    html = response.content.decode()
+    assert "<title>Fehler: Angebot vorschlagen" in html
+    assert html.count("<h1") == 1
+    assert 'role="alert"' in html and "Bitte prüfen Sie eine Angabe" in html
+    anchor = f"id_{field}_0" if field in {"target_groups", "cost", "format"} else f"id_{field}"
+    assert f'href="#{anchor}"' in html and message in html
+    assert f'id="{anchor}"' in html
+    assert f'id="id_{field}-error"' in html
+    tag = re.search(rf'<(?:input|select|textarea)[^>]*id="{anchor}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in tag
+    assert re.search(rf'aria-describedby="[^"]*id_{field}-error', tag)
+    # the visitor's other input is kept
+    assert "Erika Muster" in html or field == "submitter_name"
+
+
+def test_honeypot_pretends_success_and_stores_nothing(anon):
+    response = anon.post(URL, valid_data(homepage="http://spam.example"))
+    assert response.status_code == 302
+    assert not Offer.objects.filter(title="Digitalisierungs-Sprechstunde").exists()
+    assert not OfferSubmission.objects.exists()
+
+
+def test_time_trap_refuses_politely_and_keeps_the_input(anon, monkeypatch):
+    monkeypatch.setattr(submission.time, "time", lambda: 1.5)  # form rendered 1.5 s ago
+    response = anon.post(URL, valid_data())
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "schneller, als ein Mensch" in html and "Digitalisierungs-Sprechstunde" in html
+    assert not OfferSubmission.objects.exists()
+    # a fresh token comes with the page: sending again later works
+    token = response.context["form"].data["token"]
+    monkeypatch.setattr(submission.time, "time", lambda: 600.0)
+    assert anon.post(URL, valid_data(token=token)).status_code == 302
+
+
+@pytest.mark.parametrize("token", ["", "erfunden", "kaputt:xyz"])
+def test_missing_or_forged_token_is_refused(anon, token):
+    response = anon.post(URL, valid_data(token=token))
+    assert response.status_code == 400
+    assert "konnte nicht geprüft werden" in response.content.decode()
+    assert not OfferSubmission.objects.exists()
+
+
+def test_expired_token_is_refused(anon, monkeypatch):
+    monkeypatch.setattr(submission.time, "time", lambda: 0.0)
+    token = submission.make_token()
+    monkeypatch.setattr(submission.time, "time", lambda: 2 * 24 * 60 * 60.0)
+    response = anon.post(URL, valid_data(token=token))
+    assert response.status_code == 400 and not OfferSubmission.objects.exists()
+
+
+def test_rate_limit_five_per_hour_then_429(anon):
+    for n in range(5):
+        assert anon.post(URL, valid_data(title=f"Vorschlag {n}")).status_code == 302
+    response = anon.post(URL, valid_data(title="Der sechste"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Zu viele Vorschläge" in html and html.count("<h1") == 1
+    assert OfferSubmission.objects.count() == 5
+    other = anon.post(URL, valid_data(title="Anderer Anschluss"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_rate_limit_uses_the_proxys_forwarded_address(anon, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for n in range(5):
+        response = anon.post(URL, valid_data(title=f"Über Proxy {n}"), HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+        assert response.status_code == 302
+    assert anon.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7").status_code == 429
+    assert anon.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.2").status_code == 302
