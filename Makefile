@@ -9,13 +9,15 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run setup test lint check serve collectstatic clean
+.PHONY: help run setup test test-browser lint check serve collectstatic clean bench
 
 help:
 	@echo "make run    – alles installieren, Datenbank anlegen, Demo-Daten laden, Site auf http://$(HOST):$(PORT)/ starten"
 	@echo "make test   – alle Tests (SQLite; PostgreSQL, wenn DATABASE_URL gesetzt ist)"
+	@echo "make test-browser – nur die Browser-Tests (Chromium, Playwright, axe-core)"
 	@echo "make lint   – ruff"
 	@echo "make serve  – Produktionsstart mit gunicorn (wie im Container)"
+	@echo "make bench  – Lasttest auf PostgreSQL mit erfundenen Angeboten (docs/performance.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@PYTHON=$$(bin/find-python) || exit 1; \
@@ -46,6 +48,10 @@ run: setup
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Only the browser journeys and accessibility checks (Chromium: apt-get install chromium); `make test` runs them too.
+test-browser: setup
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -60,6 +66,11 @@ collectstatic: setup
 # Production start, the same invocation as the container's CMD (a test keeps them in step).
 serve:
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py allianz_portal.wsgi
+
+# Load test on PostgreSQL (DATABASE_URL, default …/transferportal_bench, dropped and recreated) with
+# synthetic offers, gunicorn and wrk; results in bench/out/ and docs/performance.md. BENCH_ARGS e.g. --sizes 1000.
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

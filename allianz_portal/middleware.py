@@ -1,6 +1,15 @@
-from django.db import DatabaseError, connection
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+# Seconds a visitor (or crawler) is asked to wait while the database is unreachable.
+RETRY_AFTER_SECONDS = 120
 
 
 class HealthCheckMiddleware:
@@ -30,6 +39,73 @@ class HealthCheckMiddleware:
         if pending:
             return _plain(f"{len(pending)} Migrationen ausstehend", status=503)
         return _plain("bereit")
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn "the database cannot be reached" into a 503 maintenance page instead of a 500.
+
+    Only connection-level errors count (OperationalError, InterfaceError); a programming error stays a 500.
+    Django closes the broken connection at the end of the request, so the next request reconnects:
+    the site recovers by itself once the database is back. Errors raised outside views (in other
+    middleware) reach `views.server_error`, which answers the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            logger.error("Datenbank nicht erreichbar, Wartungsseite für %s: %s", request.path, exception)
+            return maintenance_response()
+        return None
+
+
+def is_database_unavailable(exception):
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def maintenance_response():
+    """The 503 page: rendered without the database, context processors or a request."""
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for, and the admin's own Content Security Policy.
+
+    Must come after ContentSecurityPolicyMiddleware in MIDDLEWARE: responses pass through it first,
+    so the admin policy it attaches (`_csp_config`) is the one the CSP middleware writes.
+    The public pages carry no inline script or style; the admin's JavaScript needs a looser policy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.path.startswith(settings.ADMIN_PATH_PREFIX):
+            response._csp_config = settings.ADMIN_CSP
+        return response
+
+
+def client_ip(request):
+    """The visitor's address for the login lockout (django-axes).
+
+    Behind the TLS proxy REMOTE_ADDR is the proxy; the proxy appends the real client address as the
+    last X-Forwarded-For entry (earlier entries come from the client and cannot be trusted).
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR")
 
 
 def _plain(text, status=200):
