@@ -1,112 +1,261 @@
 """Facet counts for the offer list: for every filter option, how many offers it would show under
-all *other* active filters (as the Förderdatenbank does).
+all *other* active filters (as the Förderdatenbank does) – and the content state that every cached
+page is keyed by.
+
+Content state: `DataVersion` (one database row) is raised in the same transaction as any save/delete
+of offers, institutions, networks, topics or regions (offers/signals.py). Together with today's date
+("aktuell" depends on it) and the number of scheduled publications whose time has come, it names the
+state of the content; cached pages, ETags and the facet index are keyed by it, so a change shows on
+the very next request in every worker and container, and nothing cached outlives a scheduled
+publication or midnight.
 
 Counting every facet in SQL would cost one grouped query per facet. Instead a compact index of the
-public offers' facet values is built with three queries and cached until the data changes (any
-save/delete of offers, institutions, networks, topics or regions bumps `data_version()`), or until
-the next scheduled publication, or the next day ("aktuell" depends on the date). Counting then runs
-in Python. The list itself is filtered in the database by `OfferFilter`; tests keep both in step.
+public offers' facet values is built with a few queries once per content state and held in a
+process-local memo (a shared cache would unpickle the large index on every request). Each facet
+value is a bitset (a Python int, one bit per offer), so counting is a few hundred AND + popcount
+operations, independent of the number of offers in Python terms. The list itself is filtered in
+the database by `OfferFilter`; tests keep both in step.
 """
 
+import bisect
+import contextvars
 import datetime
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import CharField, F, IntegerField, Value
 from django.utils import timezone
 
 from regions import coverage
 
-DATA_VERSION_KEY = "portal:data-version"
-
 # Facets in the order they are shown; "region" counts by coverage containment.
 FACETS = ("region", "art", "thema", "zielgruppe", "dimension", "kosten", "format", "netzwerk", "anbieter")
 
-
-def data_version():
-    version = cache.get(DATA_VERSION_KEY)
-    if version is None:
-        version = int(timezone.now().timestamp() * 1000)
-        cache.add(DATA_VERSION_KEY, version, timeout=None)
-        version = cache.get(DATA_VERSION_KEY, version)
-    return version
-
-
-def bump_data_version(**kwargs):
-    """Signal receiver: any content change makes every cached count stale."""
-    try:
-        cache.incr(DATA_VERSION_KEY)
-    except ValueError:
-        data_version()
+MEMO_SIZE = 3  # entries kept per memo and process (the current state and a few just before it)
 
 
 @dataclass(frozen=True)
-class OfferFacts:
-    values: dict  # facet name -> frozenset of values (slugs / choice values)
-    current: bool
+class ContentState:
+    """What the public content looks like right now; equal states render equal pages."""
+
+    version: str  # DataVersion counter + change time: unique even across rolled-back transactions
+    day: datetime.date
+    epoch: int  # scheduled publications of this version whose time has come
+    valid_until: datetime.datetime  # the next scheduled publication or the next midnight
+    last_modified: datetime.datetime
+
+    @property
+    def key(self):
+        return f"{self.version}:{self.day.isoformat()}:{self.epoch}"
+
+    def seconds_left(self, now=None):
+        return max(0, int((self.valid_until - (now or timezone.now())).total_seconds()))
+
+
+_state_in_request = contextvars.ContextVar("content_state", default=None)
+_lock = threading.Lock()
+_scheduled_memo = {}  # version -> sorted future publication times (as seen when the version was read)
+_index_memo = {}  # ContentState.key -> FacetIndex
+_small_memo = {}  # (ContentState.key, name) -> a small value derived from the content
+
+
+def _read_version():
+    """(version, changed_at) of the content, read from the database: one primary-key lookup, no ORM."""
+    from django.db import connections, router
+
+    from allianz_portal.models import DataVersion
+
+    connection = connections[router.db_for_read(DataVersion)]
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    if row is None:  # a flushed test database; production rows come from the migration
+        DataVersion.objects.get_or_create(pk=1, defaults={"changed_at": timezone.now()})
+        return _read_version()
+    counter, changed_at = row
+    if not isinstance(changed_at, datetime.datetime):  # SQLite hands back text
+        changed_at = DataVersion._meta.get_field("changed_at").to_python(changed_at)
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return f"{counter}.{int(changed_at.timestamp() * 1_000_000)}", changed_at
+
+
+_VERSION_SQL = "SELECT counter, changed_at FROM allianz_portal_dataversion WHERE id = 1"
+
+
+def data_version():
+    return content_state().version
+
+
+def bump_data_version(**kwargs):
+    """Signal receiver: any content change makes every cached page, count and index stale.
+
+    An UPDATE inside the caller's transaction: other requests see the new version together with the
+    change, never before it (so nothing old can be cached under the new version).
+    """
+    from allianz_portal.models import DataVersion
+
+    updated = DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1, changed_at=timezone.now())
+    if not updated:
+        DataVersion.objects.get_or_create(pk=1, defaults={"changed_at": timezone.now()})
+
+
+def content_state(now=None):
+    """The current ContentState: one small query (the version row), or none inside a cached page's request."""
+    state = _state_in_request.get()
+    if state is not None and now is None:
+        return state
+    now = now or timezone.now()
+    version, changed_at = _read_version()
+    scheduled = _scheduled_memo.get(version)
+    if scheduled is None:
+        from .models import Offer
+
+        scheduled = list(Offer.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True))
+        with _lock:
+            _remember(_scheduled_memo, version, scheduled)
+    epoch = bisect.bisect_right(scheduled, now)
+    today = timezone.localdate(now)
+    midnight = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
+    valid_until = min(scheduled[epoch], midnight) if epoch < len(scheduled) else midnight
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    last_modified = max([changed_at, start_of_day, *scheduled[:epoch][-1:]])
+    return ContentState(version, today, epoch, valid_until, last_modified)
+
+
+class request_state:
+    """Context manager: compute the state once and reuse it for the rest of the request."""
+
+    def __init__(self, state=None):
+        self.state = state
+
+    def __enter__(self):
+        self.state = self.state or content_state()
+        self._token = _state_in_request.set(self.state)
+        return self.state
+
+    def __exit__(self, *exc):
+        _state_in_request.reset(self._token)
+
+
+def forget():
+    """Drop the process-local memos (tests call this together with `cache.clear()`)."""
+    with _lock:
+        _scheduled_memo.clear()
+        _index_memo.clear()
+        _small_memo.clear()
+
+
+def per_state(name, build):
+    """`build()`, computed once per content state and process."""
+    key = (content_state().key, name)
+    try:
+        return _small_memo[key]
+    except KeyError:
+        value = build()
+        with _lock:
+            _remember(_small_memo, key, value, size=8 * MEMO_SIZE)
+        return value
+
+
+def _remember(memo, key, value, size=MEMO_SIZE):
+    memo[key] = value
+    while len(memo) > size:
+        memo.pop(next(iter(memo)))
+
+
+def _mask(positions, size):
+    """A bitset (int) with the given bit positions set."""
+    buffer = bytearray((size >> 3) + 1)
+    for position in positions:
+        buffer[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(buffer, "little")
 
 
 @dataclass
 class FacetIndex:
-    offers: dict  # pk -> OfferFacts
+    positions: dict  # offer pk -> bit position (public offers only)
+    bits: dict  # facet -> {value: bitset of the offers having it}
+    current: int  # bitset of the offers that are current today
     labels: dict  # facet -> {value: label}
     region_ids: dict  # region slug -> id
     region_kinds: dict  # region slug -> kind
 
+    @property
+    def everything(self):
+        return (1 << len(self.positions)) - 1
+
+    def mask(self, pks):
+        """The bitset of the public offers among `pks`."""
+        positions = self.positions
+        return _mask((positions[pk] for pk in pks if pk in positions), len(positions))
+
+    def region(self, slug):
+        return self.bits["region"].get(slug, 0)
+
+    def _selected(self, selections):
+        values = self.bits
+        return {
+            name: _union(values[name].get(value, 0) for value in wanted)
+            for name, wanted in selections.items()
+            if wanted
+        }
+
     def count(self, candidates, selections):
-        """{facet: Counter(value -> n)} for offers in `candidates` under the other facets' selections.
+        """{facet: Counter(value -> n)} for the offers in bitset `candidates` under the other facets' selections.
 
         `selections` maps facet -> set of selected values (OR within a facet, AND across facets).
         """
-        active = {name: values for name, values in selections.items() if values}
-        counts = {name: Counter() for name in FACETS}
-        for pk in candidates:
-            facts = self.offers.get(pk)
-            if facts is None:
-                continue
-            failed = [name for name, wanted in active.items() if not (facts.values[name] & wanted)]
-            if len(failed) > 1:
-                continue
-            targets = failed or FACETS
-            for name in targets:
-                counts[name].update(facts.values[name])
+        active = self._selected(selections)
+        counts = {}
+        for name in FACETS:
+            allowed = candidates
+            for other, mask in active.items():
+                if other != name:
+                    allowed &= mask
+            counter = Counter()
+            if allowed:
+                for value, mask in self.bits[name].items():
+                    number = (allowed & mask).bit_count()
+                    if number:
+                        counter[value] = number
+            counts[name] = counter
         return counts
 
     def matching(self, candidates, selections):
-        active = {name: values for name, values in selections.items() if values}
-        return [
-            pk
-            for pk in candidates
-            if pk in self.offers and all(self.offers[pk].values[name] & wanted for name, wanted in active.items())
-        ]
+        """The bitset of the offers in `candidates` that pass every selection."""
+        for mask in self._selected(selections).values():
+            candidates &= mask
+        return candidates
+
+
+def _union(masks):
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
 
 
 def facet_index():
-    now = timezone.now()
-    key = f"offers:facet-index:{data_version()}:{timezone.localdate(now).isoformat()}"
-    index = cache.get(key)
+    state = content_state()
+    index = _index_memo.get(state.key)
     if index is None:
-        index, valid_until = _build(now)
-        timeout = 3600
-        if valid_until:
-            timeout = max(1, min(timeout, int((valid_until - now).total_seconds()) + 1))
-        cache.set(key, index, timeout=timeout)
+        index = _build(timezone.now(), state.day)
+        with _lock:
+            _remember(_index_memo, state.key, index)
     return index
 
 
-def _build(now):
+def _build(now, today):
     from regions.models import Region
 
     from .models import Offer, TaggedOffer
 
-    today = timezone.localdate(now)
-    # All published offers, scheduled ones included: they tell when the index must be rebuilt.
-    public = Offer.objects.filter(status=Offer.Status.PUBLISHED)
+    public = Offer.objects.public(now)
     rows = list(
         public.values_list(
             "pk",
-            "published_at",
             "offer_type",
             "cost",
             "format",
@@ -165,12 +314,12 @@ def _build(now):
     labels["format"] = dict(Offer.Format.choices)
     labels["region"] = region_names
     multi = defaultdict(lambda: defaultdict(set))
-    positions = {}
+    positions_ = {}  # (facet, slug) -> editorial order
     for offer_id, kind, slug, name, position in pairs:
         multi[offer_id][kind].add(slug)
         if kind != "coverage":
             labels[kind][slug] = name
-            positions[(kind, slug)] = position
+            positions_[(kind, slug)] = position
 
     # Which regions each offer counts for: every region whose Kreise its coverage includes.
     sets = coverage.kreis_sets()
@@ -185,11 +334,12 @@ def _build(now):
             )
         return regions_for_cache[key]
 
-    offers = {}
-    scheduled = []
+    positions = {}
+    values = {name: defaultdict(list) for name in FACETS}
+    by_coverage = defaultdict(list)
+    current = []
     for (
         pk,
-        published_at,
         offer_type,
         cost,
         fmt,
@@ -201,37 +351,43 @@ def _build(now):
         end,
         deadline,
     ) in rows:
-        if published_at > now:
-            scheduled.append(published_at)
-            continue
+        position = positions[pk] = len(positions)
         labels["anbieter"][provider] = provider_name
         if network:
             labels["netzwerk"][network] = network_name
+            values["netzwerk"][network].append(position)
         ended = (end and end < today) or (end is None and start and start < today and offer_type == "veranstaltung")
         passed = deadline is not None and deadline < today
-        offers[pk] = OfferFacts(
-            values={
-                "region": regions_for(multi[pk]["coverage"]),
-                "art": frozenset([offer_type]),
-                "thema": frozenset(multi[pk]["thema"]),
-                "zielgruppe": frozenset(multi[pk]["zielgruppe"]),
-                "dimension": frozenset(multi[pk]["dimension"]),
-                "kosten": frozenset([cost]),
-                "format": frozenset([fmt]),
-                "netzwerk": frozenset([network] if network else []),
-                "anbieter": frozenset([provider]),
-            },
-            current=not (ended or passed),
-        )
-    index = FacetIndex(
-        offers=offers,
-        labels={name: _sorted(name, values, positions) for name, values in labels.items()},
+        if not (ended or passed):
+            current.append(position)
+        values["art"][offer_type].append(position)
+        values["kosten"][cost].append(position)
+        values["format"][fmt].append(position)
+        values["anbieter"][provider].append(position)
+        facts = multi.get(pk, {})
+        for name in ("thema", "zielgruppe", "dimension"):
+            for slug in facts.get(name, ()):
+                values[name][slug].append(position)
+        by_coverage[frozenset(facts.get("coverage", ()))].append(position)
+    size = len(positions)
+    # Which regions each offer counts for: every region whose Kreise its coverage includes.
+    region_positions = defaultdict(list)
+    for slugs, members in by_coverage.items():
+        for slug in regions_for(slugs):
+            region_positions[slug].append(members)
+    bits = {name: {value: _mask(members, size) for value, members in values[name].items()} for name in FACETS}
+    bits["region"] = {
+        slug: _mask((position for members in groups for position in members), size)
+        for slug, groups in region_positions.items()
+    }
+    return FacetIndex(
+        positions=positions,
+        bits=bits,
+        current=_mask(current, size),
+        labels={name: _sorted(name, options, positions_) for name, options in labels.items()},
         region_ids=region_ids,
         region_kinds={slug: kind for _pk, slug, _name, kind in regions},
     )
-    midnight = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
-    valid_until = min([*scheduled, midnight])
-    return index, valid_until
 
 
 def _sorted(name, values, positions):

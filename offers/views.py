@@ -3,9 +3,13 @@ from django.db.models import F, Prefetch
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from . import search
+from allianz_portal.pagecache import cache_public_page
+
+from . import search, workflow
 from .facets import FACETS
 from .filters import OfferFilter
 from .models import Offer
@@ -35,6 +39,7 @@ class PublicOfferMixin:
         return Offer.objects.public().for_listing()
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class OfferListView(PublicOfferMixin, ListView):
     paginate_by = 20
     page_kwarg = "seite"
@@ -109,20 +114,25 @@ class OfferListView(PublicOfferMixin, ListView):
     # -- helpers ---------------------------------------------------------------------------------
 
     def candidates(self, with_query=True, with_place=True, current_only=None):
-        """Offer pks that pass the non-facet filters (search, place, "aktuell")."""
+        """Bitset of the offers that pass the non-facet filters (search, place, "aktuell")."""
         filterset = self.filterset
         index = filterset.index
         current_only = filterset.current_only if current_only is None else current_only
-        pks = [pk for pk, facts in index.offers.items() if facts.current or not current_only]
+        candidates = index.current if current_only else index.everything
         query = filterset.cleaned("q")
         if with_query and query:
-            matching = set(search.search(Offer.objects.public(), query).values_list("pk", flat=True))
-            pks = [pk for pk in pks if pk in matching]
+            candidates &= self.search_mask(query)
         place = filterset.place
         if with_place and place and place["kreis"] is not None:
-            slug = place["kreis"].slug
-            pks = [pk for pk in pks if slug in index.offers[pk].values["region"]]
-        return pks
+            candidates &= index.region(place["kreis"].slug)
+        return candidates
+
+    def search_mask(self, query):
+        """Bitset of the offers matching the search (one query per request)."""
+        if getattr(self, "_search_mask", (None,))[0] != query:
+            matching = search.search(Offer.objects.public(), query).order_by().values_list("pk", flat=True)
+            self._search_mask = (query, self.filterset.index.mask(matching.iterator(chunk_size=10000)))
+        return self._search_mask[1]
 
     def facet_groups(self, counts, selections):
         labels = self.filterset.index.labels
@@ -176,21 +186,21 @@ class OfferListView(PublicOfferMixin, ListView):
         for name, values in selections.items():
             for value in values:
                 relaxed = {key: (vals - {value} if key == name else vals) for key, vals in selections.items()}
-                count = len(index.matching(base, relaxed))
+                count = index.matching(base, relaxed).bit_count()
                 if count:
                     label = index.labels.get(name, {}).get(value, value)
                     options.append((count, f"{FACET_LABELS[name]}: {label}", self.url_without(name, value)))
         if self.filterset.cleaned("q"):
-            count = len(index.matching(self.candidates(with_query=False), selections))
+            count = index.matching(self.candidates(with_query=False), selections).bit_count()
             if count:
                 options.append((count, f"Suchbegriff: {self.filterset.cleaned('q')}", self.url_without("q")))
         place = self.filterset.place
         if place and place["kreis"] is not None:
-            count = len(index.matching(self.candidates(with_place=False), selections))
+            count = index.matching(self.candidates(with_place=False), selections).bit_count()
             if count:
                 options.append((count, f"Ort: {place['query']}", self.url_without("ort")))
         if self.filterset.current_only:
-            count = len(index.matching(self.candidates(current_only=False), selections))
+            count = index.matching(self.candidates(current_only=False), selections).bit_count()
             if count:
                 label = "Zeitraum: nur aktuelle Angebote"
                 options.append((count, label, self.url_with("aktuell", "nein")))
@@ -250,11 +260,13 @@ def _is_int(value):
     return True
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class OfferDetailView(PublicOfferMixin, DetailView):
     def get_queryset(self):
+        # Staff preview: unpublished offers for those who may see them in the admin; the public gets 404.
         return (
-            super()
-            .get_queryset()
+            workflow.preview_queryset(self.request)
+            .for_listing()
             .prefetch_related(
                 "target_groups",
                 "dimensions",
@@ -275,8 +287,15 @@ class OfferDetailView(PublicOfferMixin, DetailView):
             if offer.offer_type == Offer.OfferType.FUNDING
             else [],
             today=timezone.localdate(),
+            preview=not offer.is_public,
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("preview"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def related_offers(offer, limit=4):

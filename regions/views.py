@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from allianz_portal.pagecache import cache_public_page
 from offers.models import Offer, TaggedOffer
 from offers.stats import count_by_region
 from partners.models import Institution
@@ -17,6 +18,7 @@ from .models import Region, RegionalNetwork
 
 
 @require_GET
+@cache_public_page
 def region_index(request):
     kreise = list(Region.objects.kreise().select_related("parent"))
     counts = count_by_region(Offer.objects.public().current(), kreise)
@@ -70,6 +72,7 @@ class Matrix:
 
 
 @require_GET
+@cache_public_page
 def transfer_map(request):
     """The transfer map: which kinds of offer and which topics exist in which region, and where gaps are.
 

@@ -1,0 +1,359 @@
+"""`make bench`: throughput and latency of the public pages at 1k, 10k and 100k offers, on PostgreSQL,
+with production settings and gunicorn (2 sync workers), driven by wrk from a second process.
+
+Every page is reported as a ratio of F, a constant page through the same middleware measured in the
+same run, so the numbers compare across machines. Then the ranked full-text search query on its own at
+the largest size reachable within the time budget (1M by default). Loopback only; every loop is bounded.
+
+    .venv/bin/python bench/run.py [--sizes 1000,10000,100000] [--duration 12] [--search-size 1000000]
+
+Writes bench/out/results.md and bench/out/results.json; docs/performance.md quotes them.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+OUT = BASE / "bench" / "out"
+PY = str(BASE / ".venv" / "bin" / "python") if (BASE / ".venv" / "bin" / "python").exists() else sys.executable
+GUNICORN = str(Path(PY).with_name("gunicorn"))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/transferportal_bench"
+TARGETS = {"L": 0.30, "LF": 0.15, "D": 0.40, "H": 0.30, "M": 0.30}
+P99_LIMIT_MS = 100.0
+APP = "allianz_portal.wsgi"
+HEADERS = ["-H", "Accept-Language: de"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--duration", type=int, default=12, help="seconds per point (10–15 recommended)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=8040)
+    parser.add_argument("--search-size", type=int, default=1_000_000, help="0 skips the search benchmark")
+    parser.add_argument("--search-budget", type=int, default=600, help="seconds allowed for growing the data")
+    parser.add_argument("--search-queries", type=int, default=200)
+    parser.add_argument("--uncached", action="store_true", help="also measure the largest size without page cache")
+    parser.add_argument("--keep-db", action="store_true", help="reuse the database (no drop/create/migrate)")
+    args = parser.parse_args()
+    if not 1 <= args.duration <= 60:
+        sys.exit("--duration must be between 1 and 60 seconds")
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+
+    wrk = ensure_wrk()
+    env = production_env(os.environ.get("DATABASE_URL") or DEFAULT_DB, args.port)
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(env),
+        "load_before": load_average(),
+        "settings": {"connections": args.connections, "duration_s": args.duration, "workers": 2, "threads": 2},
+        "sizes": {},
+    }
+    prepare_database(env, keep=args.keep_db)
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+    for size in sizes:
+        grow(env, size)
+        results["sizes"][str(size)] = measure(env, wrk, args, size, cached=True)
+        if args.uncached and size == sizes[-1]:
+            results["uncached"] = {str(size): measure(env, wrk, args, size, cached=False)}
+    results["load_after_pages"] = load_average()
+    if args.search_size:
+        results["search"] = search_benchmark(env, args)
+    results["load_after"] = load_average()
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    report = markdown(results)
+    (OUT / "results.md").write_text(report)
+    print(report)
+
+
+# -- environment -----------------------------------------------------------------------------------
+
+
+def ensure_wrk():
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk fehlt – installiere das Debian-Paket wrk …", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("Fehler: wrk wird benötigt (Debian: apt-get install wrk).")
+    return found
+
+
+def production_env(database_url, port):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PAGE_CACHE"))}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        BENCH_FLOOR="1",
+        LOG_LEVEL="WARNING",
+        WEB_CONCURRENCY="2",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        DJANGO_SETTINGS_MODULE="allianz_portal.settings",
+    )
+    return env
+
+
+def manage(env, *command, capture=False):
+    result = subprocess.run(
+        [PY, "manage.py", *command], cwd=BASE, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else None
+
+
+def prepare_database(env, keep):
+    if not keep:
+        import psycopg
+
+        url = env["DATABASE_URL"]
+        name = url.rsplit("/", 1)[1].split("?")[0]
+        if not re.fullmatch(r"[a-z0-9_]+", name) or "bench" not in name:
+            sys.exit(f"Fehler: die Benchmark-Datenbank muss 'bench' im Namen tragen (ist: {name!r}).")
+        admin_url = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_reference_data", "-v0")
+
+
+def offer_count(env):
+    return int(manage(env, "shell", "-v0", "-c", "from offers.models import Offer; print(Offer.objects.count())",
+                      capture=True).strip().splitlines()[-1])  # fmt: skip
+
+
+def grow(env, size):
+    missing = size - offer_count(env)
+    if missing > 0:
+        started = time.monotonic()
+        manage(env, "generate_offers", "--count", str(missing), "--seed", str(size))
+        print(f"{missing} Angebote erzeugt in {time.monotonic() - started:.1f} s", flush=True)
+        manage(env, "shell", "-v0", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+
+
+def machine(env):
+    info = {"nproc": os.cpu_count(), "python": platform.python_version()}
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = re.findall(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        info["cpu"] = models[0].strip() if models else "?"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
+        info["memory_gib"] = round(kb / 1024 / 1024, 1)
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres") as connection:
+        info["postgresql"] = connection.execute("SHOW server_version").fetchone()[0]
+    return info
+
+
+def load_average():
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+# -- pages -----------------------------------------------------------------------------------------
+
+
+def measure(env, wrk, args, size, cached):
+    run_env = dict(env, PAGE_CACHE_TIMEOUT="3600" if cached else "0")
+    urls = pick_urls(run_env)
+    server = start_gunicorn(run_env, args.port)
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        warm = {}
+        for name, path in urls.items():
+            started = time.monotonic()
+            status, _body = fetch(base + path)
+            warm[name] = round((time.monotonic() - started) * 1000)
+            if status != 200:
+                raise SystemExit(f"{name} {path}: HTTP {status}")
+            for _ in range(3):
+                fetch(base + path)  # both workers warm (index, page cache)
+        points = {}
+        for name, path in urls.items():
+            point = run_wrk(wrk, base + path, args.connections, args.duration)
+            point["path"] = path
+            point["first_ms"] = warm[name]
+            points[name] = point
+            print(f"  {size:>7} {'cached' if cached else 'uncached'} {name:<2} {point['rps']:>8.1f} req/s "
+                  f"p50 {point['p50_ms']:.1f} ms p99 {point['p99_ms']:.1f} ms  {path}", flush=True)  # fmt: skip
+        floor = points["F"]["rps"]
+        for point in points.values():
+            point["ratio"] = round(point["rps"] / floor, 3) if floor else None
+        return points
+    finally:
+        stop(server)
+
+
+def pick_urls(env):
+    code = (
+        "from offers.models import Offer, TaggedOffer; from django.db.models import Count;"
+        "o = Offer.objects.public().current().order_by('-published_at').first();"
+        "t = TaggedOffer.objects.values('tag__slug').annotate(n=Count('pk')).order_by('-n')[1]['tag__slug'];"
+        "print(o.slug, t)"
+    )
+    slug, topic = manage(env, "shell", "-v0", "-c", code, capture=True).strip().splitlines()[-1].split()
+    return {
+        "F": "/bench/floor",
+        "L": "/angebote/",
+        "LF": f"/angebote/?region=kreis-lippe&thema={topic}&q=Beratung",
+        "D": f"/angebote/{slug}/",
+        "H": "/",
+        "M": "/regionen/",
+    }
+
+
+def start_gunicorn(env, port):
+    log = open(OUT / "gunicorn.log", "ab")  # closed in stop()
+    process = subprocess.Popen(
+        [GUNICORN, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--no-control-socket", APP],
+        cwd=BASE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
+    process.log = log
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn ended with {process.returncode}; see {OUT / 'gunicorn.log'}")
+        try:
+            if fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop(process)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    process.log.close()
+
+
+def fetch(url):
+    request = urllib.request.Request(url, headers={"Accept-Language": "de"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def run_wrk(wrk, url, connections, duration):
+    output = subprocess.run(
+        [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", *HEADERS, url],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} Antworten ohne Erfolg\n{output}")
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": to_ms(latency["50"]),
+        "p99_ms": to_ms(latency["99"]),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "socket_errors": bool(re.search(r"Socket errors", output)),
+    }
+
+
+def to_ms(text):
+    value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit], 2)
+
+
+# -- ranked search at scale --------------------------------------------------------------------------
+
+
+def search_benchmark(env, args):
+    started = time.monotonic()
+    current = offer_count(env)
+    while current < args.search_size and time.monotonic() - started < args.search_budget:
+        step = min(100_000, args.search_size - current)
+        manage(env, "generate_offers", "--count", str(step), "--seed", str(current + step), "-v0")
+        current += step
+        print(f"  Suche: {current} Angebote ({time.monotonic() - started:.0f} s)", flush=True)
+    manage(env, "shell", "-v0", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+    output = manage(env, "shell", "-v0", "-c", f"import bench.search as s; s.main({args.search_queries})", capture=True)
+    data = json.loads(output.strip().splitlines()[-1])
+    data["grow_seconds"] = round(time.monotonic() - started)
+    print(f"  Suche bei {data['offers']} Angeboten: p50 {data['p50_ms']} ms, p95 {data['p95_ms']} ms", flush=True)
+    return data
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def markdown(results):
+    lines = [
+        f"Run {results['date']} · {results['machine'].get('cpu', '?')} · nproc {results['machine']['nproc']} · "
+        f"{results['machine'].get('memory_gib', '?')} GiB · PostgreSQL {results['machine']['postgresql']} · "
+        f"load before {results['load_before']}, after pages {results['load_after_pages']}",
+        "",
+        f"wrk -c{results['settings']['connections']} -t2, {results['settings']['duration_s']} s per point, "
+        "gunicorn 2 sync workers, DEBUG off, LocMem cache unless REDIS_URL was set",
+        "",
+        "| offers | page | req/s | p50 ms | p99 ms | ratio to F | target | met |",
+        "|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    sections = [(size, points, "") for size, points in results["sizes"].items()]
+    sections += [(size, points, " (no page cache)") for size, points in results.get("uncached", {}).items()]
+    for size, points, note in sections:
+        for name, point in points.items():
+            target = TARGETS.get(name)
+            met = ""
+            if target and not note and size == max(results["sizes"], key=int):
+                ok = point["ratio"] >= target and point["p99_ms"] <= P99_LIMIT_MS
+                met = "yes" if ok else "**no**"
+            numbers = f"{point['rps']:.0f} | {point['p50_ms']:.1f} | {point['p99_ms']:.1f} | {point['ratio']:.2f}"
+            lines.append(f"| {int(size):,}{note} | {name} | {numbers} | {target or ''} | {met} |")
+    search = results.get("search")
+    if search:
+        lines += [
+            "",
+            f"Ranked search at {search['offers']:,} offers, {search['queries']} queries: "
+            f"p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, max {search['max_ms']} ms "
+            f"(target p95 ≤ 50 ms); GIN index used: {search['gin_used']}",
+            "",
+            "```",
+            search["explain"],
+            "```",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The ranked full-text search query on its own (run inside `manage.py shell` by bench/run.py).
+
+Times the query the list page runs for a search sorted by relevance (the top 20 rows) for a mix of
+visitors' queries – topic words, offer kinds, two-word and prefix queries, rare and common – and shows
+the plan of one of them. Prints one JSON line.
+"""
+
+import json
+import random
+import statistics
+import time
+
+from django.db import connection
+
+from offers import search
+from offers.models import Offer, Topic
+from offers.views import SORTS
+
+WORDS = ["Beratung", "Förderung", "Workshop", "Seminar", "Digitalisierung", "Robotik", "Netzwerk", "Logistik",
+         "Pflege", "Wasserstoff", "Handwerk", "Gründung", "Sprachkurs", "Lernfabrik", "Zuschuss", "Ausbildung",
+         "KI", "Nachhaltig", "Energie", "Fachkräfte"]  # fmt: skip
+
+
+def queries(count, rng):
+    topics = list(Topic.objects.values_list("name", flat=True))
+    mix = []
+    for n in range(count):
+        kind = n % 4
+        if kind == 0:
+            mix.append(rng.choice(topics))
+        elif kind == 1:
+            mix.append(rng.choice(WORDS))
+        elif kind == 2:
+            mix.append(f"{rng.choice(WORDS)} {rng.choice(topics).split()[-1]}")
+        else:
+            mix.append(rng.choice(topics).split()[-1][:6])  # a typed prefix
+    return mix
+
+
+def ranked(text):
+    return (
+        search.search(Offer.objects.public().current().select_related("provider", "network"), text)
+        .order_by(*SORTS["relevanz"])
+        .only("pk", "title", "slug", "summary", "provider__name", "network__name")[:20]
+    )
+
+
+def main(count=200):
+    assert connection.vendor == "postgresql", "the ranked search benchmark needs PostgreSQL"
+    rng = random.Random(7)
+    mix = queries(count, rng)
+    for text in mix[:10]:
+        list(ranked(text))  # warm the buffer cache a little, as a running site would be
+    timings = []
+    for text in mix:
+        started = time.perf_counter()
+        list(ranked(text))
+        timings.append((time.perf_counter() - started) * 1000)
+    slowest = sorted(zip(timings, mix, strict=True))[-5:]
+    timings.sort()
+    plan = ranked("Robotik").explain(analyze=True, buffers=True)
+    result = {
+        "offers": Offer.objects.count(),
+        "queries": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
+        "max_ms": round(timings[-1], 1),
+        "slowest": [(round(ms, 1), text) for ms, text in slowest],
+        "gin_used": "offer_search_vector_gin" in plan,
+        "explain": plan,
+    }
+    print(json.dumps(result, ensure_ascii=False))
