@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("angebote", views.OfferViewSet, basename="offer")
+router.register("regionen", views.RegionViewSet, basename="region")
+router.register("netzwerke", views.NetworkViewSet, basename="network")
+router.register("institutionen", views.InstitutionViewSet, basename="institution")
+
+app_name = "api"
+urlpatterns = [
+    path("", include(router.urls)),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+]
