@@ -126,9 +126,13 @@ def test_filter_form_works_by_keyboard_alone(page, robotics):
 
 def test_editor_edits_and_publishes_an_offer(page, site, django_user_model):
     django_user_model.objects.create_superuser("redakteurin", "redaktion@example.org", "ein-langes-passwort-42")
+    make_offer(title="Schon veröffentlichte Beratung")
     draft = make_offer(title="Entwurf KI-Sprechstunde", status="entwurf", published_at=None)
     page.goto("/angebote/")
     expect(page.locator("main")).not_to_contain_text("KI-Sprechstunde für den Mittelstand")
+    expect(heading(page)).to_have_text("1 Angebot")
+    expect(page.get_by_label(re.compile(r"^Beratung"))).to_have_accessible_name(re.compile(r"Beratung \(1\)"))
+    assert page.goto(draft.get_absolute_url()).status == 404  # the public does not see drafts
 
     page.goto("/admin/")
     page.get_by_label("Benutzername").fill("redakteurin")
@@ -138,6 +142,14 @@ def test_editor_edits_and_publishes_an_offer(page, site, django_user_model):
 
     page.goto(f"/admin/offers/offer/{draft.pk}/change/")
     page.locator("#id_title").fill("KI-Sprechstunde für den Mittelstand")
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    # Preview: the editor sees the draft on the public template, clearly marked.
+    page.goto(draft.get_absolute_url())
+    expect(page.get_by_text(re.compile("Vorschau"))).to_be_visible()
+    expect(heading(page)).to_have_text("KI-Sprechstunde für den Mittelstand")
+
+    page.goto(f"/admin/offers/offer/{draft.pk}/change/")
     page.locator("#id_status").select_option(Offer.Status.PUBLISHED)
     with page.expect_navigation():
         page.locator("input[name=_save]").click()
@@ -149,6 +161,8 @@ def test_editor_edits_and_publishes_an_offer(page, site, django_user_model):
     draft.refresh_from_db()
     assert draft.status == Offer.Status.PUBLISHED and draft.published_at is not None
     page.goto("/angebote/")
+    expect(heading(page)).to_have_text("2 Angebote")  # counts follow at once
+    expect(page.get_by_label(re.compile(r"^Beratung"))).to_have_accessible_name(re.compile(r"Beratung \(2\)"))
     link = page.locator(".directory__results").get_by_role("link", name="KI-Sprechstunde für den Mittelstand")
     expect(link).to_be_visible()
     link.click()
