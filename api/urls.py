@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import catalogue, views
 
 router = SimpleRouter()
 router.register("angebote", views.OfferViewSet, basename="offer")
@@ -14,4 +14,5 @@ app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("katalog.jsonld", catalogue.catalogue, name="catalogue"),
 ]

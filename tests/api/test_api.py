@@ -58,3 +58,16 @@ def test_bad_input_is_a_clear_400(client, offers):
 def test_api_sets_no_cookie(client, offers):
     response = client.get("/api/v1/angebote/")
     assert not response.cookies
+
+
+def test_dcat_catalogue_describes_the_dataset_and_its_licence(client, offers):
+    response = client.get("/api/v1/katalog.jsonld")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
+    data = response.json()
+    assert data["@type"] == "dcat:Catalog"
+    dataset = data["dcat:dataset"]
+    assert dataset["dct:license"]["@id"].endswith("cc-by/4.0")
+    urls = {item["dcat:accessURL"]["@id"] for item in dataset["dcat:distribution"]}
+    assert "http://testserver/angebote/export.csv" in urls and "http://testserver/api/v1/openapi.json" in urls
+    for url in urls:
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200
