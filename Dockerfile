@@ -13,6 +13,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- Stage 2: Python runtime --------------------------------------------------------------------
 FROM python:3.12-slim AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -25,6 +26,7 @@ COPY --chown=portal:portal . .
 COPY --from=assets --chown=portal:portal /build/node_modules ./node_modules
 # A throwaway key: collectstatic needs settings, never a real secret.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && SECRET_KEY=collectstatic-only python manage.py compilemessages --ignore=node_modules \
     && rm -rf node_modules
 USER portal
 EXPOSE 8000

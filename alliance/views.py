@@ -2,6 +2,7 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from partners.models import BoardMember
@@ -12,7 +13,7 @@ from .models import Page, Recommendation, Thesis
 @require_GET
 def about(request):
     page = Page.objects.filter(slug=Page.Key.ABOUT).first()
-    return render(request, "alliance/about.html", {"page": page, "breadcrumbs": [(None, "Die Allianz")]})
+    return render(request, "alliance/about.html", {"page": page, "breadcrumbs": [(None, _("Die Allianz"))]})
 
 
 @require_GET
@@ -31,7 +32,7 @@ def board(request):
         {
             "current_groups": grouped(members.current()),
             "former_groups": grouped(members.former()),
-            "breadcrumbs": alliance_breadcrumbs("Board"),
+            "breadcrumbs": alliance_breadcrumbs(_("Board")),
         },
     )
 
@@ -39,7 +40,9 @@ def board(request):
 @require_GET
 def theses(request):
     return render(
-        request, "alliance/theses.html", {"theses": Thesis.objects.all(), "breadcrumbs": alliance_breadcrumbs("Thesen")}
+        request,
+        "alliance/theses.html",
+        {"theses": Thesis.objects.all(), "breadcrumbs": alliance_breadcrumbs(_("Thesen"))},
     )
 
 
@@ -49,7 +52,7 @@ def recommendations(request):
     return render(
         request,
         "alliance/recommendations.html",
-        {"recommendations": items, "breadcrumbs": alliance_breadcrumbs("Empfehlungen")},
+        {"recommendations": items, "breadcrumbs": alliance_breadcrumbs(_("Empfehlungen"))},
     )
 
 
@@ -60,4 +63,4 @@ def page(request, slug):
 
 
 def alliance_breadcrumbs(label):
-    return [(reverse("alliance:about"), "Die Allianz"), (None, label)]
+    return [(reverse("alliance:about"), _("Die Allianz")), (None, label)]

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,19 @@ class SecurityHeadersMiddleware:
         if request.path.startswith(settings.ADMIN_PATH_PREFIX):
             response._csp_config = settings.ADMIN_CSP
         return response
+
+
+class LanguageFromPathMiddleware(LocaleMiddleware):
+    """The language comes from the address alone: /en/… is English, everything else German.
+
+    No cookie, session or Accept-Language header is consulted, so one URL always shows one language
+    (the page cache and search engines rely on that) and the API, feeds and exports stay German.
+    """
+
+    def process_request(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 def client_ip(request):

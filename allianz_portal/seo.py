@@ -97,6 +97,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /angebote/export.",
         "Disallow: /angebote/vorschlagen/",
+        "Disallow: /en/angebote/vorschlagen/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "allianz_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "allianz_portal.middleware.LanguageFromPathMiddleware",  # /en/… English, else German
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "allianz_portal.context_processors.portal",
+                "offers.merkliste.context",
                 "django.template.context_processors.csp",
             ],
         },

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,17 +10,24 @@ admin.site.site_header = "Transferportal NRW – Redaktion"
 admin.site.site_title = "Transferportal NRW"
 admin.site.index_title = "Inhalte pflegen"
 
+# Outside the language prefix: administration, API, machine-readable files.
 urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots"),
+    path("angebote/", include("offers.syndication_urls")),  # feeds, calendars, exports
+]
+
+# Public pages: German without a prefix, English under /en/.
+urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("angebote/", include("offers.urls")),
     path("", include("regions.urls")),
     path("partner/", include("partners.urls")),
     path("", include("alliance.urls")),
-    path("admin/", admin.site.urls),
-    path("api/v1/", include("api.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
-    path("robots.txt", seo.robots_txt, name="robots"),
-]
+    prefix_default_language=False,
+)
 
 if settings.BENCH_FLOOR:  # benchmarks only (make bench): the constant page the real ones are compared with
     from bench.views import floor

@@ -17,10 +17,10 @@ def catalogue(request):
 
     latest = Offer.objects.public().order_by("-updated_at").values_list("updated_at", flat=True).first()
     distributions = [
-        ("CSV", "text/csv", absolute("offers:export-csv"), "Alle aktuellen Angebote als CSV (Semikolon, UTF-8)"),
-        ("JSON", "application/json", absolute("offers:export-json"), "Alle aktuellen Angebote als JSON"),
-        ("ATOM", "application/atom+xml", absolute("offers:feed"), "Neue Angebote als Atom-Feed"),
-        ("ICS", "text/calendar", absolute("offers:calendar"), "Termine und Fristen als iCalendar"),
+        ("CSV", "text/csv", absolute("data:export-csv"), "Alle aktuellen Angebote als CSV (Semikolon, UTF-8)"),
+        ("JSON", "application/json", absolute("data:export-json"), "Alle aktuellen Angebote als JSON"),
+        ("ATOM", "application/atom+xml", absolute("data:feed"), "Neue Angebote als Atom-Feed"),
+        ("ICS", "text/calendar", absolute("data:calendar"), "Termine und Fristen als iCalendar"),
         ("JSON", "application/json", absolute("api:openapi"), "Lesende API (OpenAPI-3-Beschreibung)"),
     ]
     dataset_uri = absolute("api:catalogue") + "#angebote"

@@ -9,6 +9,8 @@ from the cached facet index, so validating a request costs no query.
 import django_filters
 from django import forms
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from regions.models import Municipality, Region
 
@@ -17,12 +19,12 @@ from .facets import facet_index
 from .models import Offer, TaggedOffer
 
 SORT_CHOICES = [
-    ("relevanz", "Relevanz"),
-    ("neu", "Neueste zuerst"),
-    ("titel", "Titel (A–Z)"),
-    ("termin", "Nächster Termin"),
+    ("relevanz", _("Relevanz")),
+    ("neu", _("Neueste zuerst")),
+    ("titel", _("Titel (A–Z)")),
+    ("termin", _("Nächster Termin")),
 ]
-CURRENT_CHOICES = [("ja", "Nur aktuelle Angebote"), ("nein", "Auch beendete Angebote")]
+CURRENT_CHOICES = [("ja", _("Nur aktuelle Angebote")), ("nein", _("Auch beendete Angebote"))]
 
 
 class LenientMultipleChoiceField(forms.MultipleChoiceField):
@@ -59,36 +61,36 @@ class M2MChoiceFilter(LenientMultipleChoiceFilter):
 
 
 class OfferFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Suchbegriff", method="filter_text", max_length=200)
-    ort = django_filters.CharFilter(label="Postleitzahl oder Ort", method="filter_place", max_length=100)
-    region = django_filters.ChoiceFilter(label="Region", method="filter_region", choices=[])
+    q = django_filters.CharFilter(label=_("Suchbegriff"), method="filter_text", max_length=200)
+    ort = django_filters.CharFilter(label=_("Postleitzahl oder Ort"), method="filter_place", max_length=100)
+    region = django_filters.ChoiceFilter(label=_("Region"), method="filter_region", choices=[])
     thema = M2MChoiceFilter(
-        label="Thema", through=TaggedOffer, fk="content_object_id", slug_path="tag__slug", choices=[]
+        label=_("Thema"), through=TaggedOffer, fk="content_object_id", slug_path="tag__slug", choices=[]
     )
-    art = LenientMultipleChoiceFilter(label="Angebotsart", field_name="offer_type", choices=Offer.OfferType.choices)
+    art = LenientMultipleChoiceFilter(label=_("Angebotsart"), field_name="offer_type", choices=Offer.OfferType.choices)
     zielgruppe = M2MChoiceFilter(
-        label="Zielgruppe",
+        label=_("Zielgruppe"),
         through=Offer.target_groups.through,
         fk="offer_id",
         slug_path="targetgroup__slug",
         choices=[],
     )
     dimension = M2MChoiceFilter(
-        label="Innovationsdimension",
+        label=_("Innovationsdimension"),
         through=Offer.dimensions.through,
         fk="offer_id",
         slug_path="innovationdimension__slug",
         choices=[],
     )
-    kosten = LenientMultipleChoiceFilter(label="Kosten", field_name="cost", choices=Offer.Cost.choices)
-    format = LenientMultipleChoiceFilter(label="Format", field_name="format", choices=Offer.Format.choices)
-    netzwerk = django_filters.ChoiceFilter(label="Netzwerk", field_name="network__slug", choices=[])
-    anbieter = django_filters.ChoiceFilter(label="Anbieter", field_name="provider__slug", choices=[])
+    kosten = LenientMultipleChoiceFilter(label=_("Kosten"), field_name="cost", choices=Offer.Cost.choices)
+    format = LenientMultipleChoiceFilter(label=_("Format"), field_name="format", choices=Offer.Format.choices)
+    netzwerk = django_filters.ChoiceFilter(label=_("Netzwerk"), field_name="network__slug", choices=[])
+    anbieter = django_filters.ChoiceFilter(label=_("Anbieter"), field_name="provider__slug", choices=[])
     aktuell = django_filters.ChoiceFilter(
-        label="Zeitraum", choices=CURRENT_CHOICES, method="filter_nothing", empty_label=None
+        label=_("Zeitraum"), choices=CURRENT_CHOICES, method="filter_nothing", empty_label=None
     )
     sort = django_filters.ChoiceFilter(
-        label="Sortierung", choices=SORT_CHOICES, method="filter_nothing", empty_label=None
+        label=_("Sortierung"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
     )
 
     class Meta:
@@ -166,13 +168,20 @@ class OfferFilter(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             label = self.filters[name].label
             for value in getattr(field, "rejected", []):
-                messages.append(f"{label}: „{_short(value)}“ gibt es nicht – dieser Wert wurde ignoriert.")
+                messages.append(
+                    gettext("%(label)s: „%(value)s“ gibt es nicht – dieser Wert wurde ignoriert.")
+                    % {"label": label, "value": _short(value)}
+                )
             if name in self.form.errors:
                 raw = self.data.get(name, "")
-                messages.append(f"{label}: „{_short(raw)}“ ist ungültig – dieser Filter wurde ignoriert.")
+                messages.append(
+                    gettext("%(label)s: „%(value)s“ ist ungültig – dieser Filter wurde ignoriert.")
+                    % {"label": label, "value": _short(raw)}
+                )
         if self.place and not self.place["municipalities"]:
             messages.append(
-                f"Postleitzahl oder Ort „{_short(self.place['query'])}“ kennen wir in NRW nicht – bitte prüfen."
+                gettext("Postleitzahl oder Ort „%(place)s“ kennen wir in NRW nicht – bitte prüfen.")
+                % {"place": _short(self.place["query"])}
             )
         return messages
 

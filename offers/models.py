@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -16,7 +17,7 @@ from allianz_portal.text import german_slugify
 from regions import coverage
 
 # Addresses under /angebote/ that are pages of their own, so no offer may take them as its slug.
-RESERVED_SLUGS = frozenset({"vorschlagen", "feed", "export", "kalender"})
+RESERVED_SLUGS = frozenset({"vorschlagen", "feed", "export", "kalender", "merkliste", "vergleich"})
 
 
 def validate_not_reserved_slug(value):
@@ -177,29 +178,29 @@ def record_offer_history(offer, history_type="~"):
 
 class Offer(models.Model):
     class OfferType(models.TextChoices):
-        CONSULTING = "beratung", "Beratung"
-        FUNDING = "foerderung", "Förderprogramm/Finanzierung"
-        TRAINING = "qualifizierung", "Qualifizierung/Weiterbildung"
-        EVENT = "veranstaltung", "Veranstaltung/Dialog"
-        LAB = "labor", "Labor/Testumgebung/Demonstrator"
-        RESEARCH = "forschung", "Forschungskooperation/Transferprojekt"
-        NETWORK = "netzwerk", "Netzwerk/Plattform"
+        CONSULTING = "beratung", _("Beratung")
+        FUNDING = "foerderung", _("Förderprogramm/Finanzierung")
+        TRAINING = "qualifizierung", _("Qualifizierung/Weiterbildung")
+        EVENT = "veranstaltung", _("Veranstaltung/Dialog")
+        LAB = "labor", _("Labor/Testumgebung/Demonstrator")
+        RESEARCH = "forschung", _("Forschungskooperation/Transferprojekt")
+        NETWORK = "netzwerk", _("Netzwerk/Plattform")
 
     class Cost(models.TextChoices):
-        FREE = "kostenfrei", "kostenfrei"
-        SUBSIDISED = "gefoerdert", "gefördert/anteilig"
-        PAID = "kostenpflichtig", "kostenpflichtig"
+        FREE = "kostenfrei", _("kostenfrei")
+        SUBSIDISED = "gefoerdert", _("gefördert/anteilig")
+        PAID = "kostenpflichtig", _("kostenpflichtig")
 
     class Format(models.TextChoices):
-        ON_SITE = "vor-ort", "vor Ort"
-        ONLINE = "online", "online"
-        HYBRID = "hybrid", "hybrid"
+        ON_SITE = "vor-ort", _("vor Ort")
+        ONLINE = "online", _("online")
+        HYBRID = "hybrid", _("hybrid")
 
     class Status(models.TextChoices):
-        DRAFT = "entwurf", "Entwurf"
-        REVIEW = "pruefung", "In Prüfung"
-        PUBLISHED = "veroeffentlicht", "Veröffentlicht"
-        ARCHIVED = "archiviert", "Archiviert"
+        DRAFT = "entwurf", _("Entwurf")
+        REVIEW = "pruefung", _("In Prüfung")
+        PUBLISHED = "veroeffentlicht", _("Veröffentlicht")
+        ARCHIVED = "archiviert", _("Archiviert")
 
     title = models.CharField("Titel", max_length=200)
     slug = models.SlugField(

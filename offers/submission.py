@@ -28,6 +28,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -56,127 +57,129 @@ def required(message):
 
 class SubmissionForm(forms.Form):
     title = forms.CharField(
-        label="Titel des Angebots", max_length=200, error_messages=required("Bitte geben Sie den Titel an.")
+        label=_("Titel des Angebots"), max_length=200, error_messages=required(_("Bitte geben Sie den Titel an."))
     )
     summary = forms.CharField(
-        label="Kurzbeschreibung",
+        label=_("Kurzbeschreibung"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ein bis zwei Sätze, höchstens 300 Zeichen.",
+        help_text=_("Ein bis zwei Sätze, höchstens 300 Zeichen."),
         error_messages={
-            "required": "Bitte beschreiben Sie das Angebot kurz.",
-            "max_length": "Die Kurzbeschreibung darf höchstens 300 Zeichen lang sein (jetzt: %(show_value)d).",
+            "required": _("Bitte beschreiben Sie das Angebot kurz."),
+            "max_length": _("Die Kurzbeschreibung darf höchstens 300 Zeichen lang sein (jetzt: %(show_value)d)."),
         },
     )
     description = forms.CharField(
-        label="Beschreibung",
+        label=_("Beschreibung"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Was bekommt ein Unternehmen, wie läuft es ab, was ist Voraussetzung?",
-        error_messages=required("Bitte beschreiben Sie das Angebot."),
+        help_text=_("Was bekommt ein Unternehmen, wie läuft es ab, was ist Voraussetzung?"),
+        error_messages=required(_("Bitte beschreiben Sie das Angebot.")),
     )
     offer_type = forms.ChoiceField(
-        label="Angebotsart",
-        choices=[("", "Bitte wählen"), *Offer.OfferType.choices],
-        error_messages=required("Bitte wählen Sie die Angebotsart."),
+        label=_("Angebotsart"),
+        choices=[("", _("Bitte wählen")), *Offer.OfferType.choices],
+        error_messages=required(_("Bitte wählen Sie die Angebotsart.")),
     )
     topics = forms.CharField(
-        label="Themen",
+        label=_("Themen"),
         max_length=300,
         required=False,
-        help_text="Durch Komma getrennt, z. B. Robotik, Fachkräfte, Energieeffizienz.",
+        help_text=_("Durch Komma getrennt, z. B. Robotik, Fachkräfte, Energieeffizienz."),
     )
     target_groups = forms.ModelMultipleChoiceField(
-        label="Für wen ist das Angebot?",
+        label=_("Für wen ist das Angebot?"),
         queryset=TargetGroup.objects.order_by("order", "name"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
-        error_messages=required("Bitte wählen Sie mindestens eine Zielgruppe."),
+        error_messages=required(_("Bitte wählen Sie mindestens eine Zielgruppe.")),
     )
     region = forms.ChoiceField(
-        label="Wo gilt das Angebot?",
-        help_text="Ganz NRW, ein Regierungsbezirk, eine Kooperationsregion oder ein Kreis.",
+        label=_("Wo gilt das Angebot?"),
+        help_text=_("Ganz NRW, ein Regierungsbezirk, eine Kooperationsregion oder ein Kreis."),
         error_messages={
-            "required": "Bitte wählen Sie, wo das Angebot gilt.",
-            "invalid_choice": "Bitte wählen Sie eine Region aus der Liste.",
+            "required": _("Bitte wählen Sie, wo das Angebot gilt."),
+            "invalid_choice": _("Bitte wählen Sie eine Region aus der Liste."),
         },
     )
     extra_region = forms.ChoiceField(
-        label="Gilt es zusätzlich in einer weiteren Region?",
+        label=_("Gilt es zusätzlich in einer weiteren Region?"),
         required=False,
-        help_text="Weitere Regionen nennen Sie gern in der Beschreibung.",
-        error_messages={"invalid_choice": "Bitte wählen Sie eine Region aus der Liste."},
+        help_text=_("Weitere Regionen nennen Sie gern in der Beschreibung."),
+        error_messages={"invalid_choice": _("Bitte wählen Sie eine Region aus der Liste.")},
     )
     cost = forms.ChoiceField(
-        label="Kosten",
+        label=_("Kosten"),
         choices=Offer.Cost.choices,
         widget=forms.RadioSelect,
-        error_messages=required("Bitte geben Sie an, was das Angebot kostet."),
+        error_messages=required(_("Bitte geben Sie an, was das Angebot kostet.")),
     )
     format = forms.ChoiceField(
-        label="Format",
+        label=_("Format"),
         choices=Offer.Format.choices,
         widget=forms.RadioSelect,
-        error_messages=required("Bitte geben Sie das Format an."),
+        error_messages=required(_("Bitte geben Sie das Format an.")),
     )
-    contact_name = forms.CharField(label="Ansprechperson", max_length=150, required=False)
+    contact_name = forms.CharField(label=_("Ansprechperson"), max_length=150, required=False)
     contact_email = forms.EmailField(
-        label="E-Mail für Anfragen",
+        label=_("E-Mail für Anfragen"),
         required=False,
-        error_messages={"invalid": "Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an."},
+        error_messages={"invalid": _("Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an.")},
     )
-    contact_phone = forms.CharField(label="Telefon für Anfragen", max_length=40, required=False)
+    contact_phone = forms.CharField(label=_("Telefon für Anfragen"), max_length=40, required=False)
     url = forms.URLField(
-        label="Link zu weiteren Informationen",
+        label=_("Link zu weiteren Informationen"),
         max_length=500,
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Bitte geben Sie eine Internetadresse wie https://www.beispiel.de an."},
+        error_messages={"invalid": _("Bitte geben Sie eine Internetadresse wie https://www.beispiel.de an.")},
     )
     start_date = forms.DateField(
-        label="Beginn",
+        label=_("Beginn"),
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Nur für Veranstaltungen und befristete Angebote.",
-        error_messages={"invalid": "Bitte geben Sie den Beginn als Datum an, z. B. 31.03.2027."},
+        help_text=_("Nur für Veranstaltungen und befristete Angebote."),
+        error_messages={"invalid": _("Bitte geben Sie den Beginn als Datum an, z. B. 31.03.2027.")},
     )
     end_date = forms.DateField(
-        label="Ende",
+        label=_("Ende"),
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Bitte geben Sie das Ende als Datum an, z. B. 31.03.2027."},
+        error_messages={"invalid": _("Bitte geben Sie das Ende als Datum an, z. B. 31.03.2027.")},
     )
     deadline = forms.DateField(
-        label="Einreichungsfrist",
+        label=_("Einreichungsfrist"),
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Für Ausschreibungen und Förderaufrufe.",
-        error_messages={"invalid": "Bitte geben Sie die Frist als Datum an, z. B. 31.03.2027."},
+        help_text=_("Für Ausschreibungen und Förderaufrufe."),
+        error_messages={"invalid": _("Bitte geben Sie die Frist als Datum an, z. B. 31.03.2027.")},
     )
     submitter_name = forms.CharField(
-        label="Ihr Name", max_length=150, error_messages=required("Bitte geben Sie Ihren Namen an.")
+        label=_("Ihr Name"), max_length=150, error_messages=required(_("Bitte geben Sie Ihren Namen an."))
     )
     submitter_email = forms.EmailField(
-        label="Ihre E-Mail-Adresse",
-        help_text="Nur für Rückfragen der Redaktion; wird nicht veröffentlicht.",
+        label=_("Ihre E-Mail-Adresse"),
+        help_text=_("Nur für Rückfragen der Redaktion; wird nicht veröffentlicht."),
         error_messages={
-            "required": "Bitte geben Sie Ihre E-Mail-Adresse an.",
-            "invalid": "Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an.",
+            "required": _("Bitte geben Sie Ihre E-Mail-Adresse an."),
+            "invalid": _("Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an."),
         },
     )
     institution_name = forms.CharField(
-        label="Ihre Institution (Anbieter des Angebots)",
+        label=_("Ihre Institution (Anbieter des Angebots)"),
         max_length=200,
-        error_messages=required("Bitte geben Sie die Institution an, die das Angebot macht."),
+        error_messages=required(_("Bitte geben Sie die Institution an, die das Angebot macht.")),
     )
     consent = forms.BooleanField(
-        label="Ich bin einverstanden, dass die Redaktion meine Angaben zur Prüfung des Vorschlags speichert.",
-        error_messages=required("Bitte stimmen Sie der Speicherung zu, sonst können wir den Vorschlag nicht annehmen."),
+        label=_("Ich bin einverstanden, dass die Redaktion meine Angaben zur Prüfung des Vorschlags speichert."),
+        error_messages=required(
+            _("Bitte stimmen Sie der Speicherung zu, sonst können wir den Vorschlag nicht annehmen.")
+        ),
     )
-    homepage = forms.CharField(label="Bitte dieses Feld leer lassen", required=False)
+    homepage = forms.CharField(label=_("Bitte dieses Feld leer lassen"), required=False)
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     BASE_CLASSES = {
@@ -192,8 +195,8 @@ class SubmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         groups = region_groups()
-        self.fields["region"].choices = [("", "Bitte wählen"), *groups]
-        self.fields["extra_region"].choices = [("", "Keine weitere"), *groups]
+        self.fields["region"].choices = [("", _("Bitte wählen")), *groups]
+        self.fields["extra_region"].choices = [("", _("Keine weitere")), *groups]
         for name, autocomplete in (
             ("submitter_name", "name"),
             ("submitter_email", "email"),
@@ -213,7 +216,7 @@ class SubmissionForm(forms.Form):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "Das Ende darf nicht vor dem Beginn liegen.")
+            self.add_error("end_date", _("Das Ende darf nicht vor dem Beginn liegen."))
         return data
 
     def is_spam(self):
@@ -225,12 +228,12 @@ class SubmissionForm(forms.Form):
         try:
             rendered = signing.loads(self.data.get("token", ""), salt=TOKEN_SALT, max_age=MAX_AGE)["t"]
         except (signing.BadSignature, KeyError, TypeError):
-            return (
+            return _(
                 "Das Formular ist abgelaufen oder konnte nicht geprüft werden. "
                 "Ihre Angaben stehen noch im Formular: bitte senden Sie es noch einmal ab."
             )
         if now - float(rendered) < MIN_SECONDS:
-            return (
+            return _(
                 "Das ging schneller, als ein Mensch das Formular ausfüllen kann. "
                 "Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."
             )
@@ -267,9 +270,9 @@ class SubmissionForm(forms.Form):
 
 def region_groups():
     groups = [
-        ("Land und Regierungsbezirke", ("land", "regierungsbezirk")),
-        ("Kooperationsregionen", ("kooperationsregion",)),
-        ("Kreise und kreisfreie Städte", ("kreis", "kreisfreie-stadt")),
+        (_("Land und Regierungsbezirke"), ("land", "regierungsbezirk")),
+        (_("Kooperationsregionen"), ("kooperationsregion",)),
+        (_("Kreise und kreisfreie Städte"), ("kreis", "kreisfreie-stadt")),
     ]
     regions = list(Region.objects.order_by("name").values_list("slug", "name", "kind"))
     return [
@@ -435,7 +438,7 @@ def submit_offer(request):
         {
             "form": form,
             "errors": form.error_summary() if form.is_bound else [],
-            "breadcrumbs": [(reverse("offers:list"), "Angebote"), (None, "Angebot vorschlagen")],
+            "breadcrumbs": [(reverse("offers:list"), _("Angebote")), (None, _("Angebot vorschlagen"))],
         },
         status=status,
     )
@@ -446,5 +449,5 @@ def submit_done(request):
     return render(
         request,
         "offers/offer_submit_done.html",
-        {"breadcrumbs": [(reverse("offers:list"), "Angebote"), (None, "Vorschlag eingegangen")]},
+        {"breadcrumbs": [(reverse("offers:list"), _("Angebote")), (None, _("Vorschlag eingegangen"))]},
     )

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from allianz_portal.pagecache import cache_public_page
@@ -16,15 +18,15 @@ from .models import Offer
 
 MULTI_VALUE = {"art", "thema", "zielgruppe", "dimension", "kosten", "format"}
 FACET_LABELS = {
-    "region": "Region",
-    "art": "Angebotsart",
-    "thema": "Thema",
-    "zielgruppe": "Zielgruppe",
-    "dimension": "Innovationsdimension",
-    "kosten": "Kosten",
-    "format": "Format",
-    "netzwerk": "Netzwerk",
-    "anbieter": "Anbieter",
+    "region": _("Region"),
+    "art": _("Angebotsart"),
+    "thema": _("Thema"),
+    "zielgruppe": _("Zielgruppe"),
+    "dimension": _("Innovationsdimension"),
+    "kosten": _("Kosten"),
+    "format": _("Format"),
+    "netzwerk": _("Netzwerk"),
+    "anbieter": _("Anbieter"),
 }
 SORTS = {
     "relevanz": [F("rank").desc(nulls_last=True), F("published_at").desc(), "title"],
@@ -68,11 +70,11 @@ class OfferListView(PublicOfferMixin, ListView):
             page = paginator.page(raw)
         except PageNotAnInteger:
             page = paginator.page(1)
-            self.page_notice = "Die Seitenzahl war ungültig – wir zeigen die erste Seite."
+            self.page_notice = _("Die Seitenzahl war ungültig – wir zeigen die erste Seite.")
         except EmptyPage:
             number = paginator.num_pages if _is_int(raw) and int(raw) > 1 else 1
             page = paginator.page(number)
-            self.page_notice = f"Diese Seite gibt es nicht – wir zeigen Seite {number}."
+            self.page_notice = gettext("Diese Seite gibt es nicht – wir zeigen Seite %(number)s.") % {"number": number}
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -107,7 +109,7 @@ class OfferListView(PublicOfferMixin, ListView):
             current_only=filterset.current_only,
             region_options=self.region_options(index),
             selected_region=filterset.cleaned("region") or "",
-            breadcrumbs=[(None, "Angebote")],
+            breadcrumbs=[(None, _("Angebote"))],
         )
         return context
 
@@ -166,16 +168,18 @@ class OfferListView(PublicOfferMixin, ListView):
         chips = []
         query = self.filterset.cleaned("q")
         if query:
-            chips.append({"label": f"Suche: {query}", "url": self.url_without("q")})
+            chips.append({"label": gettext("Suche: %(query)s") % {"query": query}, "url": self.url_without("q")})
         place = self.filterset.place
         if place and place["municipalities"]:
-            chips.append({"label": f"Ort: {place['query']}", "url": self.url_without("ort")})
+            chips.append(
+                {"label": gettext("Ort: %(place)s") % {"place": place["query"]}, "url": self.url_without("ort")}
+            )
         for name in FACETS:
             for value in sorted(selections.get(name, ())):
                 label = labels.get(name, {}).get(value, value)
                 chips.append({"label": f"{FACET_LABELS[name]}: {label}", "url": self.url_without(name, value)})
         if not self.filterset.current_only:
-            chips.append({"label": "Auch beendete Angebote", "url": self.url_without("aktuell")})
+            chips.append({"label": _("Auch beendete Angebote"), "url": self.url_without("aktuell")})
         return chips
 
     def relaxations(self, selections):
@@ -193,16 +197,17 @@ class OfferListView(PublicOfferMixin, ListView):
         if self.filterset.cleaned("q"):
             count = index.matching(self.candidates(with_query=False), selections).bit_count()
             if count:
-                options.append((count, f"Suchbegriff: {self.filterset.cleaned('q')}", self.url_without("q")))
+                label = gettext("Suchbegriff: %(query)s") % {"query": self.filterset.cleaned("q")}
+                options.append((count, label, self.url_without("q")))
         place = self.filterset.place
         if place and place["kreis"] is not None:
             count = index.matching(self.candidates(with_place=False), selections).bit_count()
             if count:
-                options.append((count, f"Ort: {place['query']}", self.url_without("ort")))
+                options.append((count, gettext("Ort: %(place)s") % {"place": place["query"]}, self.url_without("ort")))
         if self.filterset.current_only:
             count = index.matching(self.candidates(current_only=False), selections).bit_count()
             if count:
-                label = "Zeitraum: nur aktuelle Angebote"
+                label = _("Zeitraum: nur aktuelle Angebote")
                 options.append((count, label, self.url_with("aktuell", "nein")))
         return sorted(options, key=lambda option: -option[0])[:5]
 
@@ -236,9 +241,9 @@ class OfferListView(PublicOfferMixin, ListView):
         kinds = index.region_kinds
         names = index.labels.get("region", {})
         groups = [
-            ("Land und Regierungsbezirke", ("land", "regierungsbezirk")),
-            ("Kooperationsregionen", ("kooperationsregion",)),
-            ("Kreise und kreisfreie Städte", ("kreis", "kreisfreie-stadt")),
+            (_("Land und Regierungsbezirke"), ("land", "regierungsbezirk")),
+            (_("Kooperationsregionen"), ("kooperationsregion",)),
+            (_("Kreise und kreisfreie Städte"), ("kreis", "kreisfreie-stadt")),
         ]
         return [
             (
@@ -280,7 +285,7 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         offer = self.object
         public = Offer.objects.public().select_related("provider")
         return super().get_context_data(
-            breadcrumbs=[(reverse("offers:list"), "Angebote"), (None, offer.title)],
+            breadcrumbs=[(reverse("offers:list"), _("Angebote")), (None, offer.title)],
             related=related_offers(offer),
             funders=[funder for funder in offer.funded_by.all() if funder.is_public],
             funded=public.current().filter(funded_by=offer).order_by("title")

@@ -6,21 +6,22 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Institution(models.Model):
     class Kind(models.TextChoices):
-        MINISTRY = "ministerium", "Ministerium/Landesbehörde"
-        UNION = "gewerkschaft", "Gewerkschaft"
-        CHAMBER = "kammer", "Kammer"
-        EMPLOYERS = "arbeitgeberverband", "Arbeitgeberverband"
-        UNIVERSITY = "hochschule", "Hochschule"
-        RESEARCH = "forschung", "Forschungseinrichtung"
-        FEDERAL = "bund", "Bundeseinrichtung"
-        NETWORK = "netzwerk", "Netzwerk/Cluster"
-        COMPANY = "unternehmen", "Unternehmen"
-        OTHER = "sonstige", "Sonstige"
+        MINISTRY = "ministerium", _("Ministerium/Landesbehörde")
+        UNION = "gewerkschaft", _("Gewerkschaft")
+        CHAMBER = "kammer", _("Kammer")
+        EMPLOYERS = "arbeitgeberverband", _("Arbeitgeberverband")
+        UNIVERSITY = "hochschule", _("Hochschule")
+        RESEARCH = "forschung", _("Forschungseinrichtung")
+        FEDERAL = "bund", _("Bundeseinrichtung")
+        NETWORK = "netzwerk", _("Netzwerk/Cluster")
+        COMPANY = "unternehmen", _("Unternehmen")
+        OTHER = "sonstige", _("Sonstige")
 
     name = models.CharField("Name", max_length=200, unique=True)
     short_name = models.CharField("Kurzname", max_length=60, blank=True)
@@ -81,10 +82,10 @@ class BoardMember(models.Model):
     """A seat on the alliance's board for one term; a new term is a new row, so history is kept."""
 
     class Group(models.TextChoices):
-        GOVERNMENT = "landesregierung", "Landesregierung"
-        UNIONS = "gewerkschaften", "Gewerkschaften und Arbeitsschutz"
-        BUSINESS = "wirtschaft", "Wirtschaft"
-        SCIENCE = "wissenschaft", "Wissenschaft"
+        GOVERNMENT = "landesregierung", _("Landesregierung")
+        UNIONS = "gewerkschaften", _("Gewerkschaften und Arbeitsschutz")
+        BUSINESS = "wirtschaft", _("Wirtschaft")
+        SCIENCE = "wissenschaft", _("Wissenschaft")
 
     title = models.CharField("Titel/Anrede", max_length=60, blank=True, help_text="z. B. „Prof. Dr.“, „Ministerin“")
     first_name = models.CharField("Vorname", max_length=100)

@@ -1,5 +1,6 @@
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from offers.models import Offer
@@ -11,7 +12,7 @@ class InstitutionListView(ListView):
     queryset = Institution.objects.select_related("seat").annotate(
         offer_count=Count("offers", filter=Q(offers__in=Offer.objects.public().current()), distinct=True)
     )
-    extra_context = {"breadcrumbs": [(None, "Partner")]}
+    extra_context = {"breadcrumbs": [(None, _("Partner"))]}
 
 
 class InstitutionDetailView(DetailView):
@@ -22,6 +23,6 @@ class InstitutionDetailView(DetailView):
             offers=Offer.objects.public().current().filter(provider=self.object).for_listing(),
             board_seats=self.object.board_members.order_by("-term_start"),
             networks=self.object.networks.all(),
-            breadcrumbs=[(reverse("partners:list"), "Partner"), (None, self.object.name)],
+            breadcrumbs=[(reverse("partners:list"), _("Partner")), (None, self.object.name)],
             **kwargs,
         )

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 KREIS_KINDS = ("kreis", "kreisfreie-stadt")
@@ -32,11 +33,11 @@ class Region(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LAND = "land", "Land"
-        REGIERUNGSBEZIRK = "regierungsbezirk", "Regierungsbezirk"
-        KREIS = "kreis", "Kreis"
-        KREISFREIE_STADT = "kreisfreie-stadt", "Kreisfreie Stadt"
-        COOPERATION = "kooperationsregion", "Kooperationsregion (regionen.NRW)"
+        LAND = "land", _("Land")
+        REGIERUNGSBEZIRK = "regierungsbezirk", _("Regierungsbezirk")
+        KREIS = "kreis", _("Kreis")
+        KREISFREIE_STADT = "kreisfreie-stadt", _("Kreisfreie Stadt")
+        COOPERATION = "kooperationsregion", _("Kooperationsregion (regionen.NRW)")
 
     name = models.CharField("Name", max_length=100)
     slug = models.SlugField("Kurzname in der Adresse", max_length=100, unique=True)
@@ -194,16 +195,16 @@ class RegionalNetwork(models.Model):
     """A regional network or structure (it's OWL, a Mittelstand-Digital Zentrum, …) with its transfer model."""
 
     class Kind(models.TextChoices):
-        LEADING_EDGE_CLUSTER = "spitzencluster", "Spitzencluster"
-        MITTELSTAND_DIGITAL = "mittelstand-digital", "Mittelstand-Digital Zentrum"
-        EDIH = "edih", "European Digital Innovation Hub"
-        DIGITAL_HUB = "digital-hub", "Digital-Hub"
-        REGIONAL_AGENCY = "regionalagentur", "Regionalagentur"
-        CHAMBER_NETWORK = "kammernetzwerk", "Kammer-/Verbandsnetzwerk"
-        COMPETENCE_CENTRE = "kompetenzzentrum", "Kompetenzzentrum"
-        ENTERPRISE_EUROPE = "een", "Enterprise Europe Network"
-        REGIONAL_MANAGEMENT = "regionalmanagement", "Regionalmanagement"
-        OTHER = "sonstige", "Sonstiges Netzwerk"
+        LEADING_EDGE_CLUSTER = "spitzencluster", _("Spitzencluster")
+        MITTELSTAND_DIGITAL = "mittelstand-digital", _("Mittelstand-Digital Zentrum")
+        EDIH = "edih", _("European Digital Innovation Hub")
+        DIGITAL_HUB = "digital-hub", _("Digital-Hub")
+        REGIONAL_AGENCY = "regionalagentur", _("Regionalagentur")
+        CHAMBER_NETWORK = "kammernetzwerk", _("Kammer-/Verbandsnetzwerk")
+        COMPETENCE_CENTRE = "kompetenzzentrum", _("Kompetenzzentrum")
+        ENTERPRISE_EUROPE = "een", _("Enterprise Europe Network")
+        REGIONAL_MANAGEMENT = "regionalmanagement", _("Regionalmanagement")
+        OTHER = "sonstige", _("Sonstiges Netzwerk")
 
     name = models.CharField("Name", max_length=200, unique=True)
     short_name = models.CharField("Kurzname", max_length=60, blank=True)

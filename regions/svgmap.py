@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 GEOJSON = settings.BASE_DIR / "fixtures" / "reference" / "nrw-kreise.geojson"
 WIDTH = 600  # viewBox units; the SVG itself scales to its container
@@ -140,11 +141,10 @@ class ShadeClass:
     @property
     def label(self):
         if self.high == 0:
-            return "keine Angebote"
-        noun = "Angebot" if self.high == 1 else "Angebote"
+            return gettext("keine Angebote")
         if self.low == self.high:
-            return f"{self.low} {noun}"
-        return f"{self.low}–{self.high} {noun}"
+            return ngettext("%(count)s Angebot", "%(count)s Angebote", self.high) % {"count": self.low}
+        return gettext("%(low)s–%(high)s Angebote") % {"low": self.low, "high": self.high}
 
     def __contains__(self, count):
         return self.low <= count <= self.high

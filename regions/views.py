@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
@@ -46,7 +48,7 @@ def region_index(request):
             "map_kreise": [kreis for bezirk in bezirke for kreis in bezirk.kreise if kreis.map_path],
             "shades": shades,
             "cooperation_regions": cooperation,
-            "breadcrumbs": [(None, "Regionen")],
+            "breadcrumbs": [(None, _("Regionen"))],
         },
     )
 
@@ -100,17 +102,18 @@ def transfer_map(request):
     top_topics = sorted(topic_frequency, key=lambda slug: (-topic_frequency[slug], topic_names[slug].casefold()))
     top_topics = top_topics[:TOP_TOPICS]
 
-    groups = [("Regierungsbezirke", bezirke), ("Kooperationsregionen", cooperation)]
+    groups = [(_("Regierungsbezirke"), bezirke), (_("Kooperationsregionen"), cooperation)]
     by_type = Matrix(
         slug="art",
-        caption="Aktuelle Angebote je Region und Angebotsart",
+        caption=_("Aktuelle Angebote je Region und Angebotsart"),
         columns=[(value, _breakable(label)) for value, label in Offer.OfferType.choices],
         groups=_matrix_rows(groups, "art", Offer.OfferType.choices, count_values(available, types)),
     )
     topic_columns = [(slug, topic_names[slug]) for slug in top_topics]
     by_topic = Matrix(
         slug="thema",
-        caption=f"Aktuelle Angebote je Region zu den {len(topic_columns)} häufigsten Themen",
+        caption=gettext("Aktuelle Angebote je Region zu den %(count)s häufigsten Themen")
+        % {"count": len(topic_columns)},
         columns=topic_columns,
         groups=_matrix_rows(
             groups,
@@ -122,7 +125,7 @@ def transfer_map(request):
     return render(
         request,
         "regions/transfer_map.html",
-        {"by_type": by_type, "by_topic": by_topic, "breadcrumbs": [(None, "Transferlandkarte")]},
+        {"by_type": by_type, "by_topic": by_topic, "breadcrumbs": [(None, _("Transferlandkarte"))]},
     )
 
 
@@ -198,14 +201,14 @@ def region_breadcrumbs(region):
     while parent is not None:
         trail.insert(0, (parent.get_absolute_url(), parent.name))
         parent = parent.parent
-    return [(reverse("regions:index"), "Regionen"), *trail]
+    return [(reverse("regions:index"), _("Regionen")), *trail]
 
 
 class NetworkListView(ListView):
     queryset = RegionalNetwork.objects.prefetch_related("regions").annotate(
         offer_count=Count("offers", filter=Q(offers__in=Offer.objects.public().current()), distinct=True)
     )
-    extra_context = {"breadcrumbs": [(None, "Netzwerke")]}
+    extra_context = {"breadcrumbs": [(None, _("Netzwerke"))]}
 
 
 class NetworkDetailView(DetailView):
@@ -214,6 +217,6 @@ class NetworkDetailView(DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             offers=Offer.objects.public().current().filter(network=self.object).for_listing(),
-            breadcrumbs=[(reverse("regions:network-list"), "Netzwerke"), (None, self.object.name)],
+            breadcrumbs=[(reverse("regions:network-list"), _("Netzwerke")), (None, self.object.name)],
             **kwargs,
         )

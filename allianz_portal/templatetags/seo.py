@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -12,7 +13,7 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _script(data, nonce=None):
-    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    payload = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(_JSON_ESCAPES)
     nonce_attr = format_html(' nonce="{}"', nonce) if nonce else ""
     return mark_safe(f'<script type="application/ld+json"{nonce_attr}>{payload}</script>')  # escaped JSON
 

@@ -1,0 +1,45 @@
+"""The language switch and hreflang links: the same page in German (no prefix) and English (/en/)."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import get_language_info
+
+register = template.Library()
+
+PREFIXED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def path_in(path, language):
+    """`path` (with or without a language prefix) as the path of the same page in `language`."""
+    for code in PREFIXED:
+        prefix = f"/{code}/"
+        if path.startswith(prefix):
+            path = "/" + path.removeprefix(prefix)
+            break
+    if language == settings.LANGUAGE_CODE:
+        return path
+    return f"/{language}{path}"
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """Every language of the current page: code, name in that language, absolute URL, path with query, current."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = translation.get_language()
+    query = request.META.get("QUERY_STRING", "")
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        path = path_in(request.path, code)
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": request.build_absolute_uri(path),
+                "href": f"{path}?{query}" if query else path,
+                "current": code == current,
+            }
+        )
+    return versions
