@@ -30,16 +30,7 @@ def count_by_region(queryset, regions):
 
     Uses the same containment rule as `Offer.objects.covering()`.
     """
-    through = Offer.coverage.through
-    offers_by_region = {}
-    for offer_id, region_id in through.objects.filter(offer__in=queryset.order_by().values("pk")).values_list(
+    pairs = Offer.coverage.through.objects.filter(offer__in=queryset.order_by().values("pk")).values_list(
         "offer_id", "region_id"
-    ):
-        offers_by_region.setdefault(region_id, set()).add(offer_id)
-    counts = Counter()
-    for region in regions:
-        found = set()
-        for container in coverage.containing_region_ids(region):
-            found |= offers_by_region.get(container, set())
-        counts[region.pk] = len(found)
-    return counts
+    )
+    return Counter({region_id: len(ids) for region_id, ids in coverage.offers_by_region(regions, pairs).items()})

@@ -99,10 +99,6 @@ class Region(models.Model):
     def get_absolute_url(self):
         return reverse("regions:detail", kwargs={"slug": self.slug})
 
-    @property
-    def is_kreis(self):
-        return self.kind in KREIS_KINDS
-
     def clean(self):
         expected_parent = {
             self.Kind.REGIERUNGSBEZIRK: self.Kind.LAND,

@@ -16,6 +16,7 @@ from offers.stats import count_by_region
 from partners.models import Institution
 
 from . import coverage, svgmap
+from .coverage import offers_by_region
 from .models import Region, RegionalNetwork
 
 
@@ -127,21 +128,6 @@ def transfer_map(request):
         "regions/transfer_map.html",
         {"by_type": by_type, "by_topic": by_topic, "breadcrumbs": [(None, _("Transferlandkarte"))]},
     )
-
-
-def offers_by_region(regions, coverage_pairs):
-    """{region id: ids of the offers available there}, from (offer id, coverage region id) pairs.
-
-    Same containment rule as `Offer.objects.covering()`: an offer is available in a region when one
-    of its coverage regions contains that region.
-    """
-    covered_by = defaultdict(set)
-    for offer_id, region_id in coverage_pairs:
-        covered_by[region_id].add(offer_id)
-    return {
-        region.pk: set().union(*(covered_by.get(other, ()) for other in coverage.containing_region_ids(region)))
-        for region in regions
-    }
 
 
 def count_values(available, value_pairs):

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offers.models import Offer
+from regions.coverage import offers_by_region
 from regions.models import Region
-from regions.views import count_values, offers_by_region
+from regions.views import count_values
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db
