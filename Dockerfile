@@ -24,8 +24,10 @@ COPY requirements.txt constraints.txt ./
 RUN pip install -r requirements.txt -c constraints.txt
 COPY --chown=portal:portal . .
 COPY --from=assets --chown=portal:portal /build/node_modules ./node_modules
+# Latin font subsets from KERN's Fira Sans (bin/subset-fonts), then static files.
 # A throwaway key: collectstatic needs settings, never a real secret.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN python bin/subset-fonts \
+    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && SECRET_KEY=collectstatic-only python manage.py compilemessages --ignore=node_modules \
     && rm -rf node_modules
 USER portal

@@ -39,7 +39,12 @@ $(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles --verbosity 0
 	@touch $@
 
-setup: $(VENV)/.installed node_modules/.installed $(MO)
+# Latin subsets of KERN's Fira Sans 400/600 for static/css/fonts.css (fontTools; generated, not in git).
+FONTS := static/fonts/fira-sans-latin-400.woff2 static/fonts/fira-sans-latin-600.woff2
+$(FONTS): bin/subset-fonts node_modules/.installed $(VENV)/.installed
+	$(PY) bin/subset-fonts
+
+setup: $(VENV)/.installed node_modules/.installed $(MO) $(FONTS)
 
 run: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
