@@ -7,27 +7,29 @@ from django.views.decorators.http import require_GET
 
 from allianz_portal.middleware import is_database_unavailable, maintenance_response
 from allianz_portal.pagecache import cache_public_page
-from offers.models import Offer
-from offers.stats import count_by_region, count_by_type, top_topics
+from offers.facets import facet_index
+from offers.stats import count_by_type, count_in_regions, topic_counts
 from regions.models import Region
 
 
 @require_GET
 @cache_public_page
 def home(request):
-    offers = Offer.objects.public().current()
+    index = facet_index()
+    current = index.current
     bezirke = list(Region.objects.regierungsbezirke().order_by("official_key"))
-    region_counts = count_by_region(offers, bezirke)
+    region_counts = count_in_regions(index, current, bezirke)
     for bezirk in bezirke:
         bezirk.offer_count = region_counts[bezirk.pk]
+    topics = topic_counts(index, current)
     return render(
         request,
         "home.html",
         {
-            "offer_total": offers.count(),
-            "types": count_by_type(offers),
-            "topics": top_topics(offers, limit=12),
-            "all_topics": sorted(top_topics(offers, limit=None), key=lambda topic: topic[1].casefold()),
+            "offer_total": current.bit_count(),
+            "types": count_by_type(index, current),
+            "topics": topics[:12],
+            "all_topics": sorted(topics, key=lambda topic: topic[1].casefold()),
             "bezirke": bezirke,
         },
     )

@@ -14,7 +14,6 @@ from django.db import connection
 
 from offers import search
 from offers.models import Offer, Topic
-from offers.views import SORTS
 
 WORDS = ["Beratung", "Förderung", "Workshop", "Seminar", "Digitalisierung", "Robotik", "Netzwerk", "Logistik",
          "Pflege", "Wasserstoff", "Handwerk", "Gründung", "Sprachkurs", "Lernfabrik", "Zuschuss", "Ausbildung",
@@ -38,11 +37,9 @@ def queries(count, rng):
 
 
 def ranked(text):
-    return (
-        search.search(Offer.objects.public().current().select_related("provider", "network"), text)
-        .order_by(*SORTS["relevanz"])
-        .only("pk", "title", "slug", "summary", "provider__name", "network__name")[:20]
-    )
+    return search.ranked(Offer.objects.public().current().select_related("provider", "network"), text).only(
+        "pk", "title", "slug", "summary", "provider__name", "network__name"
+    )[:20]
 
 
 def main(count=200):

@@ -20,7 +20,10 @@ the database by `OfferFilter`; tests keep both in step.
 import bisect
 import contextvars
 import datetime
+import heapq
+import sys
 import threading
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -33,6 +36,14 @@ from regions import coverage
 FACETS = ("region", "art", "thema", "zielgruppe", "dimension", "kosten", "format", "netzwerk", "anbieter")
 
 MEMO_SIZE = 3  # entries kept per memo and process (the current state and a few just before it)
+
+# The list's sort orders. "neu" is the index's own bit order; the others are read from the database
+# once per index, so the collation is the database's, exactly as a SQL ORDER BY would sort.
+ORDERINGS = {
+    "neu": [F("published_at").desc(), "title", "pk"],
+    "titel": ["title", "pk"],
+    "termin": [F("start_date").asc(nulls_last=True), F("deadline").asc(nulls_last=True), "title", "pk"],
+}
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,7 @@ def forget():
         _scheduled_memo.clear()
         _index_memo.clear()
         _small_memo.clear()
+        _search_memo.clear()
 
 
 def per_state(name, build):
@@ -173,23 +185,97 @@ def _mask(positions, size):
     return int.from_bytes(buffer, "little")
 
 
+def set_positions(bits, start=0, stop=None):
+    """Positions of the set bits of `bits`, ascending, from the `start`-th set bit to before the `stop`-th.
+
+    Skips whole 64-bit words by their popcount, so a page deep in a large result costs little.
+    """
+    if bits <= 0 or (stop is not None and stop <= start):
+        return []
+    length = ((bits.bit_length() + 63) // 64) * 8
+    words = array("Q")
+    words.frombytes(bits.to_bytes(length, "little"))
+    if sys.byteorder != "little":
+        words.byteswap()
+    found = []
+    seen = 0
+    wanted = None if stop is None else stop - start
+    for number, word in enumerate(words):
+        if not word:
+            continue
+        ones = word.bit_count()
+        if seen + ones <= start:
+            seen += ones
+            continue
+        base = number * 64
+        while word:
+            lowest = word & -word
+            if seen >= start:
+                found.append(base + lowest.bit_length() - 1)
+                if wanted is not None and len(found) == wanted:
+                    return found
+            seen += 1
+            word ^= lowest
+    return found
+
+
 @dataclass
 class FacetIndex:
-    positions: dict  # offer pk -> bit position (public offers only)
+    positions: dict  # offer pk -> bit position (public offers only), in the order "neu"
     bits: dict  # facet -> {value: bitset of the offers having it}
     current: int  # bitset of the offers that are current today
     labels: dict  # facet -> {value: label}
     region_ids: dict  # region slug -> id
     region_kinds: dict  # region slug -> kind
+    pks: list  # bit position -> offer pk
+    orders: dict  # sort name -> positions in that order ("neu" is the bit order itself and not stored)
 
     @property
     def everything(self):
         return (1 << len(self.positions)) - 1
 
+    def select(self, bits, sort, start, stop):
+        """The pks of the offers in bitset `bits` from `start` to `stop` in the order `sort`."""
+        if sort not in self.orders:
+            return [self.pks[position] for position in set_positions(bits, start, stop)]
+        order = self.orders[sort]
+        total = bits.bit_count()
+        stop = min(stop, total)
+        if start >= stop:
+            return []
+        if (stop * len(order)) // total <= 4 * total:
+            # Dense enough: walk the order until the page is complete.
+            flags = bits.to_bytes((len(order) + 8) // 8, "little")
+            found = []
+            for position in order:
+                if flags[position >> 3] >> (position & 7) & 1:
+                    found.append(position)
+                    if len(found) == stop:
+                        break
+            chosen = found[start:]
+        else:
+            # Sparse: take the few members and sort them by their place in the order.
+            rank = self.ranks(sort)
+            chosen = heapq.nsmallest(stop, set_positions(bits), key=rank.__getitem__)[start:]
+        return [self.pks[position] for position in chosen]
+
+    def ranks(self, sort):
+        """position -> place in the order `sort` (computed once per index and sort)."""
+        cache = self.__dict__.setdefault("_ranks", {})
+        if sort not in cache:
+            rank = array("l", bytes(8 * len(self.pks)))
+            for place, position in enumerate(self.orders[sort]):
+                rank[position] = place
+            cache[sort] = rank
+        return cache[sort]
+
     def mask(self, pks):
         """The bitset of the public offers among `pks`."""
         positions = self.positions
         return _mask((positions[pk] for pk in pks if pk in positions), len(positions))
+
+    def of_positions(self, positions):
+        return _mask(positions, len(self.positions))
 
     def region(self, slug):
         return self.bits["region"].get(slug, 0)
@@ -197,9 +283,7 @@ class FacetIndex:
     def _selected(self, selections):
         values = self.bits
         return {
-            name: _union(values[name].get(value, 0) for value in wanted)
-            for name, wanted in selections.items()
-            if wanted
+            name: union(values[name].get(value, 0) for value in wanted) for name, wanted in selections.items() if wanted
         }
 
     def count(self, candidates, selections):
@@ -230,7 +314,50 @@ class FacetIndex:
         return candidates
 
 
-def _union(masks):
+class IndexedResults:
+    """The offers of a bitset in a sort order, sliceable like a queryset for Django's Paginator.
+
+    `count()` is a popcount; a slice selects the page's pks in the index (or through `rank(start, stop)`
+    for relevance) and reads just those rows with `fetch(pks)`.
+    """
+
+    def __init__(self, index, bits, sort, fetch, rank=None):
+        self.index, self.bits, self.sort, self.fetch, self.rank = index, bits, sort, fetch, rank
+
+    def count(self):
+        return self.bits.bit_count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start, stop = key.start or 0, self.count() if key.stop is None else key.stop
+        pks = self.rank(start, stop) if self.rank else self.index.select(self.bits, self.sort, start, stop)
+        return self.fetch(pks)
+
+
+SEARCH_MEMO_SIZE = 64
+_search_memo = {}  # (ContentState.key, kind, text) -> bitset of the public offers matching
+
+
+def remembered_search(key, matches):
+    """The bitset of the offers in queryset `matches()`, remembered per content state and `key`.
+
+    Popular searches are answered from memory; a new one costs one query for the matching pks.
+    """
+    index = facet_index()
+    memo_key = (content_state().key, *key)
+    bits = _search_memo.get(memo_key)
+    if bits is None:
+        bits = index.mask(matches().order_by().values_list("pk", flat=True))
+        with _lock:
+            _remember(_search_memo, memo_key, bits, size=SEARCH_MEMO_SIZE)
+    return bits
+
+
+def union(masks):
     result = 0
     for mask in masks:
         result |= mask
@@ -254,7 +381,7 @@ def _build(now, today):
 
     public = Offer.objects.public(now)
     rows = list(
-        public.values_list(
+        public.order_by(*ORDERINGS["neu"]).values_list(
             "pk",
             "offer_type",
             "cost",
@@ -370,6 +497,18 @@ def _build(now, today):
                 values[name][slug].append(position)
         by_coverage[frozenset(facts.get("coverage", ()))].append(position)
     size = len(positions)
+    orders = {
+        name: array(
+            "l",
+            (
+                positions[pk]
+                for pk in public.order_by(*ordering).values_list("pk", flat=True)
+                if pk in positions  # published between the two queries: the next state rebuilds
+            ),
+        )
+        for name, ordering in ORDERINGS.items()
+        if name != "neu"
+    }
     # Which regions each offer counts for: every region whose Kreise its coverage includes.
     region_positions = defaultdict(list)
     for slugs, members in by_coverage.items():
@@ -387,6 +526,8 @@ def _build(now, today):
         labels={name: _sorted(name, options, positions_) for name, options in labels.items()},
         region_ids=region_ids,
         region_kinds={slug: kind for _pk, slug, _name, kind in regions},
+        pks=list(positions),
+        orders=orders,
     )
 
 

@@ -8,6 +8,7 @@ from the cached facet index, so validating a request costs no query.
 
 import django_filters
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +101,6 @@ class OfferFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, index=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.index = index or facet_index()
-        self.place = None
         labels = self.index.labels
         for name in ("thema", "zielgruppe", "dimension", "netzwerk", "anbieter", "region"):
             self.filters[name].extra["choices"] = list(labels.get(name, {}).items())
@@ -117,7 +117,6 @@ class OfferFilter(django_filters.FilterSet):
         return queryset.covering(Region(pk=self.index.region_ids[value]))
 
     def filter_place(self, queryset, name, value):
-        self.place = resolve_place(value)
         if self.place["kreis"] is not None:
             return queryset.covering(self.place["kreis"])
         return queryset
@@ -129,6 +128,12 @@ class OfferFilter(django_filters.FilterSet):
         return queryset
 
     # -- what the view needs -------------------------------------------------------------------
+
+    @cached_property
+    def place(self):
+        """The resolved "ort" ({query, municipalities, kreis}), or None without one."""
+        value = self.cleaned("ort")
+        return resolve_place(value) if value else None
 
     @property
     def current_only(self):

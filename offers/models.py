@@ -15,6 +15,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from allianz_portal.text import german_slugify
 from regions import coverage
+from regions.models import Region
 
 # Addresses under /angebote/ that are pages of their own, so no offer may take them as its slug.
 RESERVED_SLUGS = frozenset({"vorschlagen", "feed", "export", "kalender", "merkliste", "vergleich"})
@@ -147,10 +148,25 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(provider_id=institution_id)
 
     def covering(self, region):
-        """Offers available in `region`: their coverage includes it or a region containing it."""
-        region_ids = coverage.containing_region_ids(region)
+        """Offers available in `region`: their coverage regions together include every Kreis of it.
+
+        So an offer for Kreis Lippe and one for "all of NRW" are both available in Lippe, and an offer
+        listing every Kreis of a Regierungsbezirk one by one is available in that Bezirk (the facet
+        index counts by the same rule, offers/facets.py).
+        """
         through = Offer.coverage.through
-        return self.filter(Exists(through.objects.filter(offer_id=OuterRef("pk"), region_id__in=region_ids)))
+
+        def covered_by(region_ids):
+            return Exists(through.objects.filter(offer_id=OuterRef("pk"), region_id__in=region_ids))
+
+        whole = covered_by(coverage.containing_region_ids(region))
+        kreise = coverage.kreis_ids(region)
+        if len(kreise) <= 1:
+            return self.filter(whole)
+        piecewise = Q()
+        for kreis_id in sorted(kreise):
+            piecewise &= covered_by(coverage.containing_region_ids(Region(pk=kreis_id)))
+        return self.filter(whole | piecewise)
 
     def for_listing(self):
         """The one shaped queryset that list pages use."""

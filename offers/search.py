@@ -24,6 +24,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MAX_WORDS = 8
+# Ranking is bounded: only the newest CANDIDATES matches and the newest CANDIDATES title matches are
+# ranked, so a common word ("Förderung", tens of thousands of matches) costs as little as a rare one.
+CANDIDATES = 1000
+TITLE_VECTOR = """to_tsvector('german'::regconfig, "offers_offer"."title")"""  # as in migration 0009's index
+RELEVANCE = [F("rank").desc(nulls_last=True), F("published_at").desc(), "title", "pk"]
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ENDINGS = ("innen", "ungen", "ern", "en", "er", "es", "e", "n", "s")
@@ -117,6 +122,35 @@ def search(queryset, text):
             )
         )
     return _search_sqlite(queryset, parsed)
+
+
+def title_matches(queryset, text):
+    """`queryset` narrowed to offers whose *title* matches `text` (the strongest matches)."""
+    parsed = parse(text)
+    if not parsed:
+        return queryset.none()
+    if is_postgresql():
+        query = SearchQuery(_tsquery(parsed), search_type="raw", config="german")
+        title = RawSQL(TITLE_VECTOR, [], output_field=SearchVectorField())
+        return queryset.alias(title_vector=title).filter(title_vector=query)
+    for group in parsed.groups:
+        condition = Q()
+        for words in group:
+            condition |= Q(title__icontains=trim(words[0]) if len(words) == 1 else " ".join(words))
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def ranked(queryset, text, candidates=CANDIDATES):
+    """The matches of `text` in `queryset`, best first – ranking at most 2 × `candidates` of them.
+
+    Exact whenever a search has at most `candidates` matches; beyond that the best of the newest
+    matches and of the newest title matches come first (see CANDIDATES).
+    """
+    matches = search(queryset, text)
+    newest = matches.order_by("-published_at").values("pk")[:candidates]
+    newest_titles = title_matches(matches, text).order_by("-published_at").values("pk")[:candidates]
+    return matches.filter(Q(pk__in=newest) | Q(pk__in=newest_titles)).order_by(*RELEVANCE)
 
 
 def _search_sqlite(queryset, parsed):

@@ -1,36 +1,34 @@
-"""Counts of offers per facet value, computed in one query each."""
+"""Counts of offers per facet value, read from the facet index (bitsets): no query per count, the same
+containment rules as the offer list's filters, and the same numbers the list then shows."""
 
-from collections import Counter
-
-from django.db.models import Count
-
-from regions import coverage
-
-from .models import Offer, TaggedOffer
+from .models import Offer
 
 
-def count_by_type(queryset):
-    counts = dict(queryset.order_by().values_list("offer_type").annotate(n=Count("pk")))
-    return [(value, label, counts.get(value, 0)) for value, label in Offer.OfferType.choices]
+def count_by_type(index, bits):
+    """[(value, label, number)] for every offer type, in editorial order."""
+    kinds = index.bits["art"]
+    return [(value, label, (kinds.get(value, 0) & bits).bit_count()) for value, label in Offer.OfferType.choices]
 
 
-def top_topics(queryset, limit=12):
-    """The most frequent topics among `queryset`: [(slug, name, count)]."""
-    rows = (
-        TaggedOffer.objects.filter(content_object__in=queryset.order_by().values("pk"))
-        .values_list("tag__slug", "tag__name")
-        .annotate(n=Count("content_object", distinct=True))
-        .order_by("-n", "tag__name")
-    )
-    return list(rows[:limit] if limit else rows)
+def topic_counts(index, bits, limit=None):
+    """The topics of the offers in `bits`, most frequent first: [(slug, name, number)]."""
+    names = index.labels.get("thema", {})
+    counts = [(slug, names[slug], (mask & bits).bit_count()) for slug, mask in index.bits["thema"].items()]
+    counts = sorted((row for row in counts if row[2]), key=lambda row: (-row[2], row[1].casefold()))
+    return counts[:limit] if limit else counts
 
 
-def count_by_region(queryset, regions):
-    """{region_id: number of offers in `queryset` available there}, for many regions in one query.
+def count_in_regions(index, bits, regions):
+    """{region pk: number of offers in `bits` available there} (coverage containment, as the filters)."""
+    return {region.pk: (index.region(region.slug) & bits).bit_count() for region in regions}
 
-    Uses the same containment rule as `Offer.objects.covering()`.
-    """
-    pairs = Offer.coverage.through.objects.filter(offer__in=queryset.order_by().values("pk")).values_list(
-        "offer_id", "region_id"
-    )
-    return Counter({region_id: len(ids) for region_id, ids in coverage.offers_by_region(regions, pairs).items()})
+
+def offers_at(index, bits, start=0, stop=10):
+    """The public offers of `bits` from `start` to `stop`, newest first, ready for a list row."""
+    return offers_by_pk(index.select(bits, "neu", start, stop))
+
+
+def offers_by_pk(pks):
+    """The public offers with these pks, in this order, ready for a list row (one query + topics)."""
+    rows = {offer.pk: offer for offer in Offer.objects.public().for_listing().filter(pk__in=pks)}
+    return [rows[pk] for pk in pks if pk in rows]

@@ -1,5 +1,5 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +12,10 @@ from django.views.generic import DetailView, ListView
 from allianz_portal.pagecache import cache_public_page
 
 from . import search, workflow
-from .facets import FACETS
+from .facets import FACETS, IndexedResults, facet_index, remembered_search, set_positions, union
 from .filters import OfferFilter
 from .models import Offer
+from .stats import offers_by_pk
 
 MULTI_VALUE = {"art", "thema", "zielgruppe", "dimension", "kosten", "format"}
 FACET_LABELS = {
@@ -27,12 +28,6 @@ FACET_LABELS = {
     "format": _("Format"),
     "netzwerk": _("Netzwerk"),
     "anbieter": _("Anbieter"),
-}
-SORTS = {
-    "relevanz": [F("rank").desc(nulls_last=True), F("published_at").desc(), "title"],
-    "neu": [F("published_at").desc(), "title"],
-    "titel": ["title"],
-    "termin": [F("start_date").asc(nulls_last=True), F("deadline").asc(nulls_last=True), "title"],
 }
 
 
@@ -48,18 +43,50 @@ class OfferListView(PublicOfferMixin, ListView):
     template_name = "offers/offer_list.html"
 
     def get_queryset(self):
+        """The matching offers as an `IndexedResults`: filtered and counted in the facet index (no
+        query), sorted by its stored orders; only the shown page is read from the database."""
         self.filterset = OfferFilter(self.request.GET, queryset=super().get_queryset())
         self.suggestion = None
-        queryset = self.filterset.qs
+        index = self.filterset.index
+        matching = index.matching(self.candidates(), self.filterset.selections())
         query = self.filterset.cleaned("q")
-        if query and not queryset.exists():
+        if query and not matching:
             self.suggestion = search.suggest(query)
             if self.suggestion:
                 data = self.request.GET.copy()
                 data["q"] = self.suggestion
-                self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=self.filterset.index)
-                queryset = self.filterset.qs
-        return queryset.order_by(*SORTS[self.filterset.ordering])
+                self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=index)
+                matching = index.matching(self.candidates(), self.filterset.selections())
+        self.matching = matching
+        sort = self.filterset.ordering
+        # Relevance needs words to rank by; a query of only punctuation keeps the bit order (newest first).
+        rank = self.relevance_page if sort == "relevanz" and search.parse(self.filterset.cleaned("q")) else None
+        return IndexedResults(index, matching, sort, fetch=self.fetch, rank=rank)
+
+    def fetch(self, pks):
+        """The offers with these pks, for a list row, in the order given."""
+        rows = {offer.pk: offer for offer in super().get_queryset().filter(pk__in=pks)}
+        return [rows[pk] for pk in pks if pk in rows]
+
+    def relevance_page(self, start, stop):
+        """pks from `start` to `stop` by relevance: the ranked candidates (search.CANDIDATES), then the
+        other matches, newest first."""
+        index = self.filterset.index
+        query = self.filterset.cleaned("q")
+        matching = self.matching
+        pool = set_positions(matching, 0, search.CANDIDATES)
+        if matching.bit_count() > search.CANDIDATES:
+            titles = remembered_search(("title", query), lambda: search.title_matches(Offer.objects.public(), query))
+            pool = sorted({*pool, *set_positions(matching & titles, 0, search.CANDIDATES)})
+        found = []
+        if start < len(pool):
+            ranked = search.search(Offer.objects.filter(pk__in=[index.pks[position] for position in pool]), query)
+            found = list(ranked.order_by(*search.RELEVANCE).values_list("pk", flat=True)[start:stop])
+        if len(found) < stop - start:
+            rest = matching & ~index.of_positions(pool)
+            offset = max(0, start - len(pool))
+            found += index.select(rest, "neu", offset, offset + stop - start - len(found))
+        return found
 
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range pages show the last page, garbage shows the first – with a notice, never an error."""
@@ -130,11 +157,8 @@ class OfferListView(PublicOfferMixin, ListView):
         return candidates
 
     def search_mask(self, query):
-        """Bitset of the offers matching the search (one query per request)."""
-        if getattr(self, "_search_mask", (None,))[0] != query:
-            matching = search.search(Offer.objects.public(), query).order_by().values_list("pk", flat=True)
-            self._search_mask = (query, self.filterset.index.mask(matching.iterator(chunk_size=10000)))
-        return self._search_mask[1]
+        """Bitset of the offers matching the search (one query, remembered per content state)."""
+        return remembered_search(("text", query), lambda: search.search(Offer.objects.public(), query))
 
     def facet_groups(self, counts, selections):
         labels = self.filterset.index.labels
@@ -304,22 +328,13 @@ class OfferDetailView(PublicOfferMixin, DetailView):
 
 
 def related_offers(offer, limit=4):
-    """Public current offers sharing a topic with `offer`, those for the same region first."""
-    topic_ids = [topic.pk for topic in offer.topics.all()]
-    region_ids = [region.pk for region in offer.coverage.all()]
-    candidates = (
-        Offer.objects.public()
-        .current()
-        .exclude(pk=offer.pk)
-        .filter(topics__in=topic_ids)
-        .distinct()
-        .select_related("provider")
-        .prefetch_related("coverage", "topics")
-        .order_by("-published_at")[:30]
-    )
-    scored = []
-    for candidate in candidates:
-        same_region = any(region.pk in region_ids for region in candidate.coverage.all())
-        scored.append((not same_region, candidate))
-    scored.sort(key=lambda item: item[0])
-    return [candidate for _, candidate in scored[:limit]]
+    """Public current offers sharing a topic with `offer`, newest first – those available where it is
+    available first. Chosen in the facet index; one query reads the chosen few."""
+    index = facet_index()
+    shared = index.current & ~index.of_positions([index.positions[offer.pk]] if offer.pk in index.positions else [])
+    topics = index.bits["thema"]
+    shared &= union(topics.get(topic.slug, 0) for topic in offer.topics.all())
+    nearby = union(index.region(region.slug) for region in offer.coverage.all())
+    pks = index.select(shared & nearby, "neu", 0, limit)
+    pks += index.select(shared & ~nearby, "neu", 0, limit - len(pks))
+    return offers_by_pk(pks)

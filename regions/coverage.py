@@ -84,18 +84,3 @@ def overlapping_region_ids(region):
     """Ids of every region that shares at least one Kreis with `region`."""
     own = kreis_ids(region)
     return {other for other, kreise in kreis_sets().items() if kreise & own} or {region.pk}
-
-
-def offers_by_region(regions, coverage_pairs):
-    """{region id: ids of the offers available there}, from (offer id, coverage region id) pairs.
-
-    Same containment rule as `Offer.objects.covering()`: an offer is available in a region when one
-    of its coverage regions contains that region.
-    """
-    covered_by = defaultdict(set)
-    for offer_id, region_id in coverage_pairs:
-        covered_by[region_id].add(offer_id)
-    return {
-        region.pk: set().union(*(covered_by.get(other, ()) for other in containing_region_ids(region)))
-        for region in regions
-    }

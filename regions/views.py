@@ -1,4 +1,4 @@
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from allianz_portal.pagecache import cache_public_page
-from offers.models import Offer, TaggedOffer
-from offers.stats import count_by_region
+from offers.facets import facet_index
+from offers.models import Offer
+from offers.stats import count_in_regions, offers_at, topic_counts
 from partners.models import Institution
 
 from . import coverage, svgmap
-from .coverage import offers_by_region
 from .models import Region, RegionalNetwork
 
 
@@ -24,7 +24,8 @@ from .models import Region, RegionalNetwork
 @cache_public_page
 def region_index(request):
     kreise = list(Region.objects.kreise().select_related("parent"))
-    counts = count_by_region(Offer.objects.public().current(), kreise)
+    index = facet_index()
+    counts = count_in_regions(index, index.current, kreise)
     shades = svgmap.shade_classes(counts[kreis.pk] for kreis in kreise)
     nrw = svgmap.nrw_map()
     bezirke = list(Region.objects.regierungsbezirke().order_by("official_key"))
@@ -79,49 +80,33 @@ class Matrix:
 def transfer_map(request):
     """The transfer map: which kinds of offer and which topics exist in which region, and where gaps are.
 
-    Four queries however many offers there are: the regions, and the coverage, types and topics of the
-    public offers (plus the cached containment sets); the counting happens in Python.
+    One query (the regions); every cell is a popcount in the facet index, so the cost does not grow
+    with the number of offers.
     """
-    public = Offer.objects.public().current().order_by()
-    public_ids = public.values("pk")
+    index = facet_index()
+    current = index.current
     regions = list(
         Region.objects.filter(kind__in=[Region.Kind.REGIERUNGSBEZIRK, Region.Kind.COOPERATION]).order_by("name")
     )
     bezirke = sorted((r for r in regions if r.kind == Region.Kind.REGIERUNGSBEZIRK), key=lambda r: r.official_key)
     cooperation = [r for r in regions if r.kind == Region.Kind.COOPERATION]
-    available = offers_by_region(
-        regions, Offer.coverage.through.objects.filter(offer__in=public_ids).values_list("offer_id", "region_id")
-    )
-    types = public.values_list("pk", "offer_type")
-    topic_rows = list(
-        TaggedOffer.objects.filter(content_object__in=public_ids).values_list(
-            "content_object_id", "tag__slug", "tag__name"
-        )
-    )
-    topic_names = {slug: name for _offer, slug, name in topic_rows}
-    topic_frequency = Counter(slug for _offer, slug, _name in topic_rows)
-    top_topics = sorted(topic_frequency, key=lambda slug: (-topic_frequency[slug], topic_names[slug].casefold()))
-    top_topics = top_topics[:TOP_TOPICS]
+    available = {region.pk: index.region(region.slug) & current for region in regions}
+    top_topics = topic_counts(index, current, limit=TOP_TOPICS)
 
     groups = [(_("Regierungsbezirke"), bezirke), (_("Kooperationsregionen"), cooperation)]
     by_type = Matrix(
         slug="art",
         caption=_("Aktuelle Angebote je Region und Angebotsart"),
         columns=[(value, _breakable(label)) for value, label in Offer.OfferType.choices],
-        groups=_matrix_rows(groups, "art", Offer.OfferType.choices, count_values(available, types)),
+        groups=_matrix_rows(groups, "art", Offer.OfferType.choices, count_values(available, index.bits["art"])),
     )
-    topic_columns = [(slug, topic_names[slug]) for slug in top_topics]
+    topic_columns = [(slug, name) for slug, name, _count in top_topics]
     by_topic = Matrix(
         slug="thema",
         caption=gettext("Aktuelle Angebote je Region zu den %(count)s häufigsten Themen")
         % {"count": len(topic_columns)},
         columns=topic_columns,
-        groups=_matrix_rows(
-            groups,
-            "thema",
-            topic_columns,
-            count_values(available, ((offer, slug) for offer, slug, _name in topic_rows)),
-        ),
+        groups=_matrix_rows(groups, "thema", topic_columns, count_values(available, index.bits["thema"])),
     )
     return render(
         request,
@@ -130,14 +115,14 @@ def transfer_map(request):
     )
 
 
-def count_values(available, value_pairs):
-    """{region id: Counter(value -> offers available there with that value)} for (offer id, value) pairs."""
-    values = defaultdict(set)
-    for offer_id, value in value_pairs:
-        values[offer_id].add(value)
+def count_values(available, value_bits):
+    """{region id: Counter(value -> offers available there with that value)}.
+
+    `available`: region id -> bitset of the offers available there; `value_bits`: value -> bitset.
+    """
     return {
-        region_id: Counter(value for offer_id in offer_ids for value in values.get(offer_id, ()))
-        for region_id, offer_ids in available.items()
+        region_id: Counter({value: (bits & mask).bit_count() for value, mask in value_bits.items()})
+        for region_id, bits in available.items()
     }
 
 
@@ -168,10 +153,11 @@ class RegionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         region = self.object
-        offers = Offer.objects.public().current().covering(region)
+        index = facet_index()
+        available = index.region(region.slug) & index.current
         return super().get_context_data(
-            offers=offers.for_listing()[:10],
-            offer_count=offers.count(),
+            offers=offers_at(index, available, 0, 10),
+            offer_count=available.bit_count(),
             networks=RegionalNetwork.objects.filter(regions__in=coverage.overlapping_region_ids(region)).distinct(),
             institutions=Institution.objects.filter(seat__in=coverage.kreis_ids(region)).order_by("name"),
             children=region.children.order_by("name"),

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offers.models import Offer
-from regions.coverage import offers_by_region
 from regions.models import Region
 from regions.views import count_values
 from tests.conftest import make_offer
@@ -144,13 +143,26 @@ def test_query_count_is_small_and_constant(client):
     assert queries() == few <= 10
 
 
-def test_counting_helpers():
-    lippe, detmold, owl = (
-        Region.objects.get(slug=slug) for slug in ("kreis-lippe", "regierungsbezirk-detmold", "ostwestfalen-lippe")
-    )
-    nrw = Region.objects.get(slug="nrw")
-    available = offers_by_region([lippe, detmold, owl], [(1, nrw.pk), (2, owl.pk), (3, lippe.pk), (4, 999_999)])
-    assert available == {lippe.pk: {1, 2, 3}, detmold.pk: {1, 2}, owl.pk: {1, 2}}
-    counts = count_values(available, [(1, "beratung"), (2, "labor"), (3, "labor")])
-    assert counts[lippe.pk] == {"beratung": 1, "labor": 2}
-    assert counts[detmold.pk] == {"beratung": 1, "labor": 1}
+def test_count_values_counts_each_value_per_region():
+    def bits(*offers):
+        return sum(1 << offer for offer in offers)
+
+    available = {"lippe": bits(1, 2, 3), "detmold": bits(1, 2)}
+    counts = count_values(available, {"beratung": bits(1), "labor": bits(2, 3)})
+    assert counts["lippe"] == {"beratung": 1, "labor": 2}
+    assert counts["detmold"] == {"beratung": 1, "labor": 1}
+
+
+def test_an_offer_listing_every_kreis_counts_for_their_bezirk(client):
+    """Coverage adds up: the map, the counts and the filtered list agree on it."""
+    detmold = Region.objects.get(slug="regierungsbezirk-detmold")
+    kreise = list(detmold.children.values_list("slug", flat=True))
+    make_offer(title="Piecewise", coverage=kreise, offer_type="labor")
+    make_offer(title="Nur zwei", coverage=kreise[:2], offer_type="labor")
+    listed = client.get("/angebote/", {"region": detmold.slug}).content.decode()
+    assert "Piecewise" in listed and "Nur zwei" not in listed
+    assert list(Offer.objects.covering(detmold).values_list("title", flat=True)) == ["Piecewise"]
+    by_type = client.get(URL).context["by_type"]
+    labor = [value for value, _label in by_type.columns].index("labor")
+    rows = {region.slug: cells for _group, regions in by_type.groups for region, cells in regions}
+    assert rows["regierungsbezirk-detmold"][labor].count == 1

@@ -1,0 +1,108 @@
+"""The list is filtered, counted and sorted in the facet index, and only the shown page is read from the
+database: it must show exactly what the equivalent SQL (OfferFilter + ORDER BY) shows, page by page."""
+
+import datetime
+import random
+import re
+
+import pytest
+from django.utils import timezone
+
+from offers import facets, search
+from offers.facets import ORDERINGS, set_positions
+from offers.filters import OfferFilter
+from offers.models import Offer
+from tests.conftest import make_offer
+
+pytestmark = pytest.mark.django_db
+TOPICS = ["Robotik", "Logistik", "Wasserstoff"]
+
+
+@pytest.fixture
+def varied():
+    """37 offers with ties in every sort key (same title, same day, no dates) and mixed facets."""
+    rng = random.Random(3)
+    now = timezone.now()
+    today = timezone.localdate()
+    for number in range(37):
+        start = today + datetime.timedelta(days=rng.choice([3, 9, 30])) if number % 3 else None
+        make_offer(
+            title=rng.choice(["Beratung Robotik", "Förderprogramm Logistik", "Werkstatt Wasserstoff", "Anlauf"]),
+            published_at=now - datetime.timedelta(days=rng.choice([1, 2, 5])),
+            offer_type=rng.choice(["beratung", "foerderung", "veranstaltung"]),
+            start_date=start,
+            deadline=today + datetime.timedelta(days=rng.choice([4, 40])) if number % 4 == 0 else None,
+            topics=rng.sample(TOPICS, rng.randint(0, 2)),
+            coverage=[rng.choice(["nrw", "kreis-lippe", "koeln"])],
+        )
+
+
+def slugs_on_pages(client, params):
+    """Every offer's slug in list order, page after page."""
+    found, page = [], 1
+    while True:
+        html = client.get("/angebote/", {**params, "seite": page}).content.decode()
+        found += re.findall(r'class="offer-card__title"><a class="kern-link" href="/angebote/([^/"]+)/"', html)
+        if f"seite={page + 1}" not in html:
+            return found
+        page += 1
+
+
+@pytest.mark.parametrize("sort", ["neu", "titel", "termin"])
+@pytest.mark.parametrize("params", [{}, {"thema": "robotik"}, {"region": "kreis-lippe", "art": "beratung"}])
+def test_every_page_matches_the_sql_order(client, varied, sort, params):
+    expected = list(
+        OfferFilter(params, queryset=Offer.objects.public())
+        .qs.current()
+        .order_by(*ORDERINGS[sort])
+        .values_list("slug", flat=True)
+    )
+    assert expected, "the fixture must give each case some offers"
+    assert slugs_on_pages(client, {**params, "sort": sort}) == expected
+
+
+def test_set_positions_pages_through_words():
+    bits = sum(1 << position for position in (0, 5, 63, 64, 130, 1000))
+    assert set_positions(bits) == [0, 5, 63, 64, 130, 1000]
+    assert set_positions(bits, 2, 4) == [63, 64]
+    assert set_positions(bits, 5, 99) == [1000]
+    assert set_positions(bits, 6, 9) == [] == set_positions(0)
+
+
+def test_sparse_and_dense_selection_agree(varied):
+    index = facets.facet_index()
+    everything = index.everything
+    sparse = sum(1 << position for position in set_positions(everything)[::9])
+    for sort in ("titel", "termin"):
+        order = list(index.orders[sort])
+        for bits in (everything, sparse):
+            members = set(set_positions(bits))
+            want = [index.pks[position] for position in order if position in members]
+            assert index.select(bits, sort, 0, len(want)) == want
+            assert index.select(bits, sort, 2, 5) == want[2:5]
+
+
+def test_relevance_ranks_a_bounded_pool_and_still_lists_every_match(client, monkeypatch):
+    """Beyond search.CANDIDATES matches, the newest matches and the title matches are ranked; every
+    match still appears exactly once, title matches first."""
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    now = timezone.now()
+    for number in range(8):  # newer offers mentioning the word only in the description
+        make_offer(
+            title=f"Werkstatttag {number}",
+            slug=f"werkstatt-{number}",
+            description="Mit einem Ausflug zur Lernfabrik.",
+            published_at=now - datetime.timedelta(hours=number + 1),
+        )
+    make_offer(title="Lernfabrik für den Mittelstand", slug="alt-titel", published_at=now - datetime.timedelta(days=90))
+    shown = slugs_on_pages(client, {"q": "Lernfabrik"})
+    assert sorted(shown) == sorted(["alt-titel", *(f"werkstatt-{number}" for number in range(8))])
+    assert shown[0] == "alt-titel", "an old title match outranks newer description matches"
+
+
+def test_list_reads_only_the_page_from_the_database(client, varied, django_assert_max_num_queries):
+    client.get("/angebote/")  # builds the facet index
+    with django_assert_max_num_queries(4) as captured:
+        response = client.get("/angebote/", {"sort": "titel", "art": "beratung"})
+    assert response.status_code == 200
+    assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
