@@ -27,7 +27,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, IntegerField, Value
+from django.db.models import F, IntegerField, Value
 from django.utils import timezone
 
 from regions import coverage
@@ -377,7 +377,7 @@ def facet_index():
 def _build(now, today):
     from regions.models import Region
 
-    from .models import Offer, TaggedOffer
+    from .models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
 
     public = Offer.objects.public(now)
     rows = list(
@@ -395,54 +395,54 @@ def _build(now, today):
             "deadline",
         )
     )
-    through_coverage = Offer.coverage.through.objects.filter(offer__in=public.values("pk"))
-    through_groups = Offer.target_groups.through.objects.filter(offer__in=public.values("pk"))
-    through_dims = Offer.dimensions.through.objects.filter(offer__in=public.values("pk"))
-    topics = TaggedOffer.objects.filter(content_object__in=public.values("pk"))
-    label, number = CharField(), IntegerField()
+    public_pks = public.values("pk")
+    regions = list(Region.objects.values_list("id", "slug", "name", "kind"))
+    region_ids = {slug: pk for pk, slug, _name, _kind in regions}
+    id_to_slug = {pk: slug for pk, slug, _name, _kind in regions}
+    # (offer, kind, related id) rows of the many-to-many facets in one query; slugs and labels come
+    # from the small vocabularies, so 100k offers move only integers.
+    vocabularies = {
+        "thema": {pk: (slug, name, 0) for pk, slug, name in Topic.objects.values_list("pk", "slug", "name")},
+        "zielgruppe": {
+            pk: (slug, name, order)
+            for pk, slug, name, order in TargetGroup.objects.values_list("pk", "slug", "name", "order")
+        },
+        "dimension": {
+            pk: (slug, name, order)
+            for pk, slug, name, order in InnovationDimension.objects.values_list("pk", "slug", "name", "order")
+        },
+        "coverage": {pk: (slug, name, 0) for pk, slug, name, _kind in regions},
+    }
+    kinds = list(vocabularies)
+    number = IntegerField()
     pairs = (
-        topics.values_list(
-            "content_object_id", Value("thema", output_field=label), "tag__slug", "tag__name", Value(0, number)
-        )
+        TaggedOffer.objects.filter(content_object__in=public_pks)
+        .values_list("content_object_id", Value(kinds.index("thema"), number), "tag_id")
         .union(
-            through_groups.values_list(
-                "offer_id",
-                Value("zielgruppe", output_field=label),
-                "targetgroup__slug",
-                "targetgroup__name",
-                "targetgroup__order",
+            Offer.target_groups.through.objects.filter(offer__in=public_pks).values_list(
+                "offer_id", Value(kinds.index("zielgruppe"), number), "targetgroup_id"
             ),
-            through_dims.values_list(
-                "offer_id",
-                Value("dimension", output_field=label),
-                "innovationdimension__slug",
-                "innovationdimension__name",
-                "innovationdimension__order",
+            Offer.dimensions.through.objects.filter(offer__in=public_pks).values_list(
+                "offer_id", Value(kinds.index("dimension"), number), "innovationdimension_id"
             ),
-            through_coverage.values_list(
-                "offer_id",
-                Value("coverage", output_field=label),
-                F("region__slug"),
-                F("region__name"),
-                Value(0, number),
+            Offer.coverage.through.objects.filter(offer__in=public_pks).values_list(
+                "offer_id", Value(kinds.index("coverage"), number), "region_id"
             ),
             all=True,
         )
         .order_by()
     )
-    regions = list(Region.objects.values_list("id", "slug", "name", "kind"))
-    region_ids = {slug: pk for pk, slug, _name, _kind in regions}
-    region_names = {slug: name for _pk, slug, name, _kind in regions}
-    id_to_slug = {pk: slug for pk, slug, _name, _kind in regions}
 
     labels = defaultdict(dict)
     labels["art"] = dict(Offer.OfferType.choices)
     labels["kosten"] = dict(Offer.Cost.choices)
     labels["format"] = dict(Offer.Format.choices)
-    labels["region"] = region_names
+    labels["region"] = {slug: name for _pk, slug, name, _kind in regions}
     multi = defaultdict(lambda: defaultdict(set))
     positions_ = {}  # (facet, slug) -> editorial order
-    for offer_id, kind, slug, name, position in pairs:
+    for offer_id, kind_number, related in pairs:
+        kind = kinds[kind_number]
+        slug, name, position = vocabularies[kind][related]
         multi[offer_id][kind].add(slug)
         if kind != "coverage":
             labels[kind][slug] = name
@@ -455,7 +455,7 @@ def _build(now, today):
     def regions_for(coverage_slugs):
         key = frozenset(coverage_slugs)
         if key not in regions_for_cache:
-            covered = coverage.covered_kreis_ids(region_ids[slug] for slug in key if slug in region_ids)
+            covered = frozenset().union(*(sets.get(region_ids[slug], ()) for slug in key))
             regions_for_cache[key] = frozenset(
                 id_to_slug[region_id] for region_id, kreise in sets.items() if kreise and kreise <= covered
             )
