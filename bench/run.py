@@ -48,6 +48,11 @@ def main():
     parser.add_argument("--search-queries", type=int, default=200)
     parser.add_argument("--uncached", action="store_true", help="also measure the largest size without page cache")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database (no drop/create/migrate)")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="reuse the database and the page results in bench/out/results.json; rerun only the search benchmark",
+    )
     args = parser.parse_args()
     if not 1 <= args.duration <= 60:
         sys.exit("--duration must be between 1 and 60 seconds")
@@ -63,15 +68,23 @@ def main():
         "settings": {"connections": args.connections, "duration_s": args.duration, "workers": 2, "threads": 2},
         "sizes": {},
     }
-    prepare_database(env, keep=args.keep_db)
-    manage(env, "collectstatic", "--noinput", "-v0")
-
-    for size in sizes:
-        grow(env, size)
-        results["sizes"][str(size)] = measure(env, wrk, args, size, cached=True)
-        if args.uncached and size == sizes[-1]:
-            results["uncached"] = {str(size): measure(env, wrk, args, size, cached=False)}
-    results["load_after_pages"] = load_average()
+    if args.search_only:
+        previous = OUT / "results.json"
+        if previous.exists():
+            kept = json.loads(previous.read_text())
+            results.update({key: kept[key] for key in ("sizes", "uncached", "load_after_pages") if key in kept})
+            results["pages_date"] = kept.get("pages_date", kept.get("date"))
+    else:
+        prepare_database(env, keep=args.keep_db)
+        manage(env, "collectstatic", "--noinput", "-v0")
+        for size in sizes:
+            grow(env, size)
+            results["sizes"][str(size)] = measure(env, wrk, args, size, cached=True)
+            if args.uncached and size == sizes[-1]:
+                results["uncached"] = {str(size): measure(env, wrk, args, size, cached=False)}
+        results["load_after_pages"] = load_average()
+        # Saved before the long search part, so that a failure there keeps the page results.
+        (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     if args.search_size:
         results["search"] = search_benchmark(env, args)
     results["load_after"] = load_average()
@@ -321,7 +334,8 @@ def markdown(results):
     lines = [
         f"Run {results['date']} · {results['machine'].get('cpu', '?')} · nproc {results['machine']['nproc']} · "
         f"{results['machine'].get('memory_gib', '?')} GiB · PostgreSQL {results['machine']['postgresql']} · "
-        f"load before {results['load_before']}, after pages {results['load_after_pages']}",
+        f"load before {results['load_before']}, after pages {results.get('load_after_pages')}"
+        + (f" (pages measured {results['pages_date']})" if results.get("pages_date") else ""),
         "",
         f"wrk -c{results['settings']['connections']} -t2, {results['settings']['duration_s']} s per point, "
         "gunicorn 2 sync workers, DEBUG off, LocMem cache unless REDIS_URL was set",

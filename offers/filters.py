@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Municipality, Region
@@ -84,7 +84,9 @@ class OfferFilter(django_filters.FilterSet):
         choices=[],
     )
     kosten = LenientMultipleChoiceFilter(label=_("Kosten"), field_name="cost", choices=Offer.Cost.choices)
-    format = LenientMultipleChoiceFilter(label=_("Format"), field_name="format", choices=Offer.Format.choices)
+    format = LenientMultipleChoiceFilter(
+        label=pgettext_lazy("offer format", "Format"), field_name="format", choices=Offer.Format.choices
+    )
     netzwerk = django_filters.ChoiceFilter(label=_("Netzwerk"), field_name="network__slug", choices=[])
     anbieter = django_filters.ChoiceFilter(label=_("Anbieter"), field_name="provider__slug", choices=[])
     aktuell = django_filters.ChoiceFilter(

@@ -29,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -115,7 +116,7 @@ class SubmissionForm(forms.Form):
         error_messages=required(_("Bitte geben Sie an, was das Angebot kostet.")),
     )
     format = forms.ChoiceField(
-        label=_("Format"),
+        label=pgettext_lazy("offer format", "Format"),
         choices=Offer.Format.choices,
         widget=forms.RadioSelect,
         error_messages=required(_("Bitte geben Sie das Format an.")),

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
@@ -25,7 +25,7 @@ FACET_LABELS = {
     "zielgruppe": _("Zielgruppe"),
     "dimension": _("Innovationsdimension"),
     "kosten": _("Kosten"),
-    "format": _("Format"),
+    "format": pgettext_lazy("offer format", "Format"),
     "netzwerk": _("Netzwerk"),
     "anbieter": _("Anbieter"),
 }

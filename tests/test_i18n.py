@@ -289,3 +289,15 @@ def test_page_cache_keeps_languages_apart(client, offers):
         assert "Angebote nach Region" in client.get("/regionen/").content.decode()
     english_etag = client.get("/en/regionen/").headers["ETag"]
     assert english_etag != client.get("/regionen/").headers["ETag"]
+
+
+@pytest.mark.django_db
+def test_german_pages_say_format_not_a_borrowed_translation(client):
+    """Another app's German catalogue turns a bare "Format" into "Dateiformat"; ours uses its own context."""
+    from tests.conftest import make_offer
+
+    offer = make_offer()
+    for url in ("/angebote/", offer.get_absolute_url(), "/angebote/vorschlagen/"):
+        html = client.get(url).content.decode()
+        assert "Dateiformat" not in html, url
+        assert ">Format<" in html or "Format</legend>" in html or "Format</label>" in html, url

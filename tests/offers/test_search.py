@@ -99,3 +99,51 @@ def test_postgres_uses_the_gin_index():
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "offer_search_vector_gin" in plan
+
+
+@pytest.fixture
+def many_matches(monkeypatch):
+    """Search bounds made tiny, so a dozen offers exercise the bounded ranking and its windows."""
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(search, "WINDOWS", (4, None))
+    now = timezone.now()
+    newer = [
+        make_offer(
+            title=f"Werkstatttag {number}",
+            description="Mit einem Besuch der Lernfabrik.",
+            published_at=now - datetime.timedelta(hours=number + 1),
+        )
+        for number in range(10)
+    ]
+    old_title = make_offer(title="Lernfabrik im Mittelstand", published_at=now - datetime.timedelta(days=400))
+    make_offer(title="Cloud-Sprechstunde", published_at=now - datetime.timedelta(hours=1))
+    return newer, old_title
+
+
+def test_ranked_search_ranks_the_newest_matches_and_the_title_matches(many_matches):
+    newer, old_title = many_matches
+    results = list(search.ranked(Offer.objects.public(), "Lernfabrik", candidates=4))
+    assert results[0] == old_title, "a title match is ranked, however old"
+    assert set(results) <= {*newer, old_title}
+    assert newer[0] in results and newer[9] not in results, "only the newest matches are ranked beyond the bound"
+
+
+def test_ranked_search_is_exact_below_the_bound(many_matches):
+    newer, old_title = many_matches
+    results = list(search.ranked(Offer.objects.public(), "Lernfabrik", candidates=50))
+    assert set(results) == {*newer, old_title}
+
+
+@postgres_only
+def test_ranked_search_leaves_the_planner_settings_as_they_were(many_matches):
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    before = settings()
+    list(search.ranked(Offer.objects.public(), "Lernfabrik", candidates=4))
+    assert settings() == before
