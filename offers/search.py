@@ -105,7 +105,7 @@ class StoredSearchVector(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
 def is_postgresql():
