@@ -40,9 +40,11 @@ $(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
 	@touch $@
 
 # Latin subsets of KERN's Fira Sans 400/600 for static/css/fonts.css (fontTools; generated, not in git).
-FONTS := static/fonts/fira-sans-latin-400.woff2 static/fonts/fira-sans-latin-600.woff2
+# One stamp for both font files, so that `make -j` runs the subsetter once.
+FONTS := static/fonts/.subset
 $(FONTS): bin/subset-fonts node_modules/.installed $(VENV)/.installed
 	$(PY) bin/subset-fonts
+	@touch $@
 
 setup: $(VENV)/.installed node_modules/.installed $(MO) $(FONTS)
 

@@ -72,7 +72,10 @@ def cache_public_page(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_anonymous_read(request):
-            return view(request, *args, **kwargs)
+            # Rendered for this visitor only, but still against one content state: the facet index,
+            # remembered searches and counts of one request must never mix two versions.
+            with facets.request_state():
+                return _render(view(request, *args, **kwargs))
         with public_reads(), facets.request_state() as state:
             timeout = settings.PAGE_CACHE_TIMEOUT
             if not timeout:

@@ -156,7 +156,6 @@ def forget():
         _scheduled_memo.clear()
         _index_memo.clear()
         _small_memo.clear()
-        _search_memo.clear()
 
 
 def per_state(name, build):
@@ -245,7 +244,7 @@ class FacetIndex:
             return []
         if (stop * len(order)) // total <= 4 * total:
             # Dense enough: walk the order until the page is complete.
-            flags = bits.to_bytes((len(order) + 8) // 8, "little")
+            flags = bits.to_bytes((len(self.pks) + 8) // 8, "little")
             found = []
             for position in order:
                 if flags[position >> 3] >> (position & 7) & 1:
@@ -338,22 +337,22 @@ class IndexedResults:
         return self.fetch(pks)
 
 
-SEARCH_MEMO_SIZE = 64
-_search_memo = {}  # (ContentState.key, kind, text) -> bitset of the public offers matching
+SEARCH_MEMO_SIZE = 64  # remembered searches per facet index (and so per content state and process)
 
 
-def remembered_search(key, matches):
-    """The bitset of the offers in queryset `matches()`, remembered per content state and `key`.
+def remembered_search(index, key, matches):
+    """The bitset of the offers in queryset `matches()`, remembered on `index` under `key`.
 
-    Popular searches are answered from memory; a new one costs one query for the matching pks.
+    Kept on the index itself, so a remembered search can never be combined with the bits of another
+    content state. Popular searches are answered from memory; a new one costs one query for the
+    matching pks.
     """
-    index = facet_index()
-    memo_key = (content_state().key, *key)
-    bits = _search_memo.get(memo_key)
+    searches = index.__dict__.setdefault("_searches", {})
+    bits = searches.get(key)
     if bits is None:
         bits = index.mask(matches().order_by().values_list("pk", flat=True))
         with _lock:
-            _remember(_search_memo, memo_key, bits, size=SEARCH_MEMO_SIZE)
+            _remember(searches, key, bits, size=SEARCH_MEMO_SIZE)
     return bits
 
 
@@ -456,7 +455,8 @@ def _build(now, today):
         key = frozenset(coverage_slugs)
         if key not in regions_for_cache:
             covered = frozenset().union(*(sets.get(region_ids[slug], ()) for slug in key))
-            regions_for_cache[key] = frozenset(
+            # Plus the coverage regions themselves (a new cooperation region without members yet).
+            regions_for_cache[key] = key | frozenset(
                 id_to_slug[region_id] for region_id, kreise in sets.items() if kreise and kreise <= covered
             )
         return regions_for_cache[key]
@@ -497,18 +497,7 @@ def _build(now, today):
                 values[name][slug].append(position)
         by_coverage[frozenset(facts.get("coverage", ()))].append(position)
     size = len(positions)
-    orders = {
-        name: array(
-            "l",
-            (
-                positions[pk]
-                for pk in public.order_by(*ordering).values_list("pk", flat=True)
-                if pk in positions  # published between the two queries: the next state rebuilds
-            ),
-        )
-        for name, ordering in ORDERINGS.items()
-        if name != "neu"
-    }
+    orders = {name: _order(public, ordering, positions) for name, ordering in ORDERINGS.items() if name != "neu"}
     # Which regions each offer counts for: every region whose Kreise its coverage includes.
     region_positions = defaultdict(list)
     for slugs, members in by_coverage.items():
@@ -529,6 +518,23 @@ def _build(now, today):
         pks=list(positions),
         orders=orders,
     )
+
+
+def _order(public, ordering, positions):
+    """The index positions in the database's order `ordering` – every position exactly once.
+
+    Read in a query of its own: an offer published between the queries is skipped, one unpublished
+    in between is put last (the change has raised the content state; the next request rebuilds).
+    """
+    order = array("l")
+    seen = bytearray(len(positions))
+    for pk in public.order_by(*ordering).values_list("pk", flat=True):
+        position = positions.get(pk)
+        if position is not None and not seen[position]:
+            seen[position] = 1
+            order.append(position)
+    order.extend(position for position, done in enumerate(seen) if not done)
+    return order
 
 
 def _sorted(name, values, positions):

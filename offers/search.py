@@ -223,11 +223,11 @@ def _bitmap_scans():
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")  # keeps the bitmaps exact: no rechecks of whole pages
-        try:
-            yield
-        finally:  # inside an outer transaction SET LOCAL would outlive this block
-            cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
-            cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        yield
+        # Inside an outer transaction SET LOCAL would outlive this block. (On an error the savepoint's
+        # rollback undoes both settings, and a reset here would only hide the error.)
+        cursor.execute("SET LOCAL enable_indexscan TO DEFAULT")
+        cursor.execute("SET LOCAL work_mem TO DEFAULT")
 
 
 def _search_sqlite(queryset, parsed):

@@ -76,15 +76,18 @@ class OfferListView(PublicOfferMixin, ListView):
         matching = self.matching
         pool = set_positions(matching, 0, search.CANDIDATES)
         if matching.bit_count() > search.CANDIDATES:
-            titles = remembered_search(("title", query), lambda: search.title_matches(Offer.objects.public(), query))
+            titles = remembered_search(
+                index, ("title", query), lambda: search.title_matches(Offer.objects.public(), query)
+            )
             pool = sorted({*pool, *set_positions(matching & titles, 0, search.CANDIDATES)})
-        found = []
-        if start < len(pool):
-            ranked = search.search(Offer.objects.filter(pk__in=[index.pks[position] for position in pool]), query)
-            found = list(ranked.order_by(*search.RELEVANCE).values_list("pk", flat=True)[start:stop])
+        # The whole pool (at most 2 × CANDIDATES) ranked in one query, then sliced here: the rows after it
+        # continue exactly where the ranked ones end, even if an offer left the pool meanwhile.
+        ranked_pool = search.search(Offer.objects.public().filter(pk__in=[index.pks[p] for p in pool]), query)
+        ranked = list(ranked_pool.order_by(*search.RELEVANCE).values_list("pk", flat=True))
+        found = ranked[start:stop]
         if len(found) < stop - start:
             rest = matching & ~index.of_positions(pool)
-            offset = max(0, start - len(pool))
+            offset = max(0, start - len(ranked))
             found += index.select(rest, "neu", offset, offset + stop - start - len(found))
         return found
 
@@ -158,7 +161,8 @@ class OfferListView(PublicOfferMixin, ListView):
 
     def search_mask(self, query):
         """Bitset of the offers matching the search (one query, remembered per content state)."""
-        return remembered_search(("text", query), lambda: search.search(Offer.objects.public(), query))
+        index = self.filterset.index
+        return remembered_search(index, ("text", query), lambda: search.search(Offer.objects.public(), query))
 
     def facet_groups(self, counts, selections):
         labels = self.filterset.index.labels

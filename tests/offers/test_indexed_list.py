@@ -106,3 +106,47 @@ def test_list_reads_only_the_page_from_the_database(client, varied, django_asser
         response = client.get("/angebote/", {"sort": "titel", "art": "beratung"})
     assert response.status_code == 200
     assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+
+
+def test_remembered_searches_belong_to_their_index(varied):
+    """A search remembered for one content state is never combined with another state's bits."""
+    before = facets.facet_index()
+    old_bits = facets.remembered_search(
+        before, ("text", "Robotik"), lambda: search.search(Offer.objects.public(), "Robotik")
+    )
+    newest = make_offer(title="Robotik ganz neu")  # shifts every bit position
+    after = facets.facet_index()
+    assert after is not before and "_searches" not in after.__dict__
+    new_bits = facets.remembered_search(
+        after, ("text", "Robotik"), lambda: search.search(Offer.objects.public(), "Robotik")
+    )
+    assert after.pks[set_positions(new_bits)[0]] == newest.pk
+    assert new_bits.bit_count() == old_bits.bit_count() + 1
+
+
+def test_an_order_holds_every_position_once_even_if_rows_change_between_queries(varied):
+    public = Offer.objects.public()
+    positions = {
+        pk: number for number, pk in enumerate(public.order_by(*ORDERINGS["neu"]).values_list("pk", flat=True))
+    }
+    positions[10**9] = len(positions)  # in the index, gone from the database before the order was read
+    order = facets._order(public, ORDERINGS["titel"], positions)
+    assert sorted(order) == list(range(len(positions)))
+    assert order[-1] == positions[10**9]
+
+
+def test_a_region_without_kreise_still_lists_its_own_offers(client):
+    from regions.models import Region
+
+    fresh = Region.objects.create(name="Neue Kooperationsregion", slug="neue-region", kind=Region.Kind.COOPERATION)
+    make_offer(title="Für die neue Region", coverage=[fresh])
+    assert list(Offer.objects.covering(fresh).values_list("title", flat=True)) == ["Für die neue Region"]
+    assert "Für die neue Region" in client.get("/angebote/", {"region": "neue-region"}).content.decode()
+
+
+def test_relevance_pages_neither_repeat_nor_skip(client, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    for number in range(25):  # two pages
+        make_offer(title=f"Lernfabrik Tag {number}", slug=f"lf-{number}")
+    shown = slugs_on_pages(client, {"q": "Lernfabrik", "sort": "relevanz"})
+    assert sorted(shown) == sorted(f"lf-{number}" for number in range(25))
