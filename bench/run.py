@@ -361,6 +361,18 @@ def markdown(results):
             f"Ranked search at {search['offers']:,} offers, {search['queries']} queries: "
             f"p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms, max {search['max_ms']} ms "
             f"(target p95 ≤ 50 ms); GIN index used: {search['gin_used']}",
+        ]
+        site = search.get("site")
+        if site:
+            lines += [
+                "",
+                f"The list page's search path at {search['offers']:,} offers (facet index built in "
+                f"{site['index_build_s']} s): first visitor of a search after a change "
+                f"p50 {site['first']['p50_ms']} ms, "
+                f"p95 {site['first']['p95_ms']} ms; later visitors p50 {site['later']['p50_ms']} ms, "
+                f"p95 {site['later']['p95_ms']} ms (without rendering).",
+            ]
+        lines += [
             "",
             "```",
             search["explain"],

@@ -62,6 +62,41 @@ def explain(common, rare):
     return "\n\n".join(plans)
 
 
+def site_search(mix):
+    """The list page's own search path at this size, without rendering: the facet index is built once,
+    then each query is timed as its first visitor after a content change meets it (the match bitset is
+    fetched: one GIN query for all matching pks) and as a later visitor (only the ranked pool is read)."""
+    from django.test import RequestFactory
+
+    from offers import facets
+    from offers.views import OfferListView
+
+    started = time.perf_counter()
+    index = facets.facet_index()
+    build_s = time.perf_counter() - started
+
+    def first_page(text):
+        view = OfferListView()
+        view.setup(RequestFactory().get("/angebote/", {"q": text}))
+        return list(view.get_queryset()[0:20])
+
+    timings = {"first": [], "later": []}
+    for text in mix:
+        index.__dict__.pop("_searches", None)
+        for visit in ("first", "later"):
+            started = time.perf_counter()
+            first_page(text)
+            timings[visit].append((time.perf_counter() - started) * 1000)
+    result = {"index_build_s": round(build_s, 1)}
+    for visit, values in timings.items():
+        values.sort()
+        result[visit] = {
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(values[int(len(values) * 0.95) - 1], 1),
+        }
+    return result
+
+
 def main(count=200):
     assert connection.vendor == "postgresql", "the ranked search benchmark needs PostgreSQL"
     rng = random.Random(7)
@@ -85,5 +120,6 @@ def main(count=200):
         "slowest": [(round(ms, 1), text) for ms, text in slowest],
         "gin_used": "offer_search_vector_gin" in plan,
         "explain": plan,
+        "site": site_search(mix[:60]),
     }
     print(json.dumps(result, ensure_ascii=False))
