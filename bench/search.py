@@ -43,21 +43,20 @@ def ranked(text):
 
 
 def explain(common, rare):
-    """The plans of a ranked search: the candidate lists of a common word (first window) and of a
-    rare combination (all offers, through the GIN index), and the ranking of the common word's pool."""
+    """The plans of a ranked search: the window scan of a common word (both candidate lists at once),
+    the all-offers candidate list of a rare combination (GIN index), and the ranking of the pool."""
     public = Offer.objects.public().current()
-    since = search._window_start(search.WINDOWS[0])
+    since = search._window_start()
+    matches = search.search(public, common)
     cases = (
-        ("newest matches of a common word (first window)", search.search(public, common), since),
-        ("newest title matches of a common word (first window)", search.title_matches(public, common), since),
-        ("newest matches of a rare combination (all offers)", search.search(public, rare), None),
+        ("candidates of a common word: the newest offers' window", matches.filter(published_at__gte=since)),
+        ("candidates of a rare combination: all offers", search.search(public, rare)),
     )
     plans = []
     with search._bitmap_scans():
-        for label, queryset, start in cases:
-            scope = queryset.filter(published_at__gte=start) if start else queryset
-            sliced = scope.order_by("-published_at").values_list("pk", flat=True)[: search.CANDIDATES]
-            plans.append(f"-- {label}\n{sliced.explain(analyze=True, buffers=True)}")
+        for label, queryset in cases:
+            rows = queryset.order_by("-published_at").values_list("pk", flat=True)
+            plans.append(f"-- {label}\n{rows[: search.CANDIDATES].explain(analyze=True, buffers=True)}")
     plans.append(f"-- ranking the common word's pool\n{ranked(common).explain(analyze=True, buffers=True)}")
     return "\n\n".join(plans)
 

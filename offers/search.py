@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, connections, router, transaction
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression, Func
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -86,14 +86,17 @@ def trim(word):
     return word
 
 
-def _tsquery(parsed):
+def _tsquery(parsed, weight=""):
+    """The tsquery text; with `weight` ("A": the title) only matches in fields of that weight count."""
+
     def alternative(words):
         if len(words) == 1:
-            return f"{trim(words[0])}:*"
-        return "(" + " <-> ".join(words) + ")"  # a phrase: exact words in order
+            return f"{trim(words[0])}:*{weight}"
+        return "(" + " <-> ".join(f"{word}:{weight}" if weight else word for word in words) + ")"  # a phrase
 
     parts = ["(" + " | ".join(alternative(words) for words in group) + ")" for group in parsed.groups]
-    parts += [f"!{trim(word)}:*" for word in parsed.excluded]
+    if not weight:
+        parts += [f"!{trim(word)}:*" for word in parsed.excluded]
     return " & ".join(parts)
 
 
@@ -146,73 +149,84 @@ def title_matches(queryset, text):
             F("title"), template="to_tsvector('german'::regconfig, %(expressions)s)", output_field=SearchVectorField()
         )  # the expression of migration 0009's GIN index
         return queryset.alias(title_vector=title).filter(title_vector=query)
+    return queryset.filter(_title_condition_sqlite(parsed))
+
+
+def _title_condition_sqlite(parsed):
+    condition = Q()
     for group in parsed.groups:
-        condition = Q()
+        alternatives = Q()
         for words in group:
-            condition |= Q(title__icontains=trim(words[0]) if len(words) == 1 else " ".join(words))
-        queryset = queryset.filter(condition)
-    return queryset
+            alternatives |= Q(title__icontains=trim(words[0]) if len(words) == 1 else " ".join(words))
+        condition &= alternatives
+    return condition
 
 
 def ranked(queryset, text, candidates=CANDIDATES):
     """The matches of `text` in `queryset`, best first – ranking at most 2 × `candidates` of them.
 
     Exact whenever a search has at most `candidates` matches; beyond that the best of the newest
-    matches and of the newest title matches come first (see CANDIDATES). Each candidate list is
-    looked for among the newest WINDOWS[0] offers first, then among more (see `newest_matches`), so
-    a query reads a bounded number of rows however many offers match.
+    matches and of the newest title matches come first (see CANDIDATES). Both candidate lists come
+    from one scan of the newest WINDOW offers; a list that stays short there (a rare word) is taken
+    from all offers through the GIN indexes instead. So a query reads a bounded number of rows
+    however many offers match.
     """
+    parsed = parse(text)
+    if not parsed:
+        return queryset.none()
     matches = search(queryset, text)
+    if is_postgresql():  # the title's lexemes carry weight A in the stored vector (migration 0005)
+        title = Q(search_vector=SearchQuery(_tsquery(parsed, weight="A"), search_type="raw", config="german"))
+    else:
+        title = _title_condition_sqlite(parsed)
+    enough = min(ENOUGH, candidates)
+    newest, titles = [], []
     with _bitmap_scans():
-        # Title matches are a subset of the matches (the title is part of the search vector); the final
-        # query below applies every condition, so the title list may skip the full-text condition.
-        titles = title_matches(queryset, text)
-        pool = {*newest_matches(matches, candidates), *newest_matches(titles, candidates)}
-    return matches.filter(pk__in=pool).order_by(*RELEVANCE)
+        since = _window_start()
+        if since is not None:
+            window = matches.filter(published_at__gte=since).annotate(in_title=ExpressionWrapper(title, BooleanField()))
+            for pk, in_title in window.order_by("-published_at").values_list("pk", "in_title"):
+                if len(newest) < candidates:
+                    newest.append(pk)
+                if in_title and len(titles) < candidates:
+                    titles.append(pk)
+        if len(newest) < enough:
+            newest = list(matches.order_by("-published_at").values_list("pk", flat=True)[:candidates])
+        if len(titles) < enough:
+            titles = list(
+                title_matches(queryset, text).order_by("-published_at").values_list("pk", flat=True)[:candidates]
+            )
+    return matches.filter(pk__in={*newest, *titles}).order_by(*RELEVANCE)
 
 
-# Row windows for candidate lists: the newest 5,000 public offers, then all of them, widened only
-# when the first holds fewer than a quarter of the wanted candidates (a rare word, cheap in the GIN
-# index). An intermediate window of 50,000 cost more than it saved (docs/performance.md).
-WINDOWS = (5_000, None)
+# The newest offers a search looks at first, and how many candidates it must find there – a page's
+# worth – before it looks at all offers (see `ranked`).
+WINDOW = 5_000
+ENOUGH = 20
 
 
-def newest_matches(matches, limit):
-    """pks of (up to) the newest `limit` rows of `matches`, looked for in growing windows of the newest offers."""
+def _window_start():
+    """published_at of the WINDOW-th newest public offer (None when there are fewer), once per content state."""
     from .facets import per_state
-
-    found = []
-    for window in WINDOWS:
-        scope = matches
-        if window is not None:
-            since = per_state(("window", window), lambda window=window: _window_start(window))
-            if since is None:
-                continue  # fewer offers than the window: the next, larger one says the same
-            scope = matches.filter(published_at__gte=since)
-        found = list(scope.order_by("-published_at").values_list("pk", flat=True)[:limit])
-        if len(found) >= limit // 4:
-            break
-    return found
-
-
-def _window_start(rows):
-    """published_at of the `rows`-th newest public offer, or None when there are fewer."""
     from .models import Offer
 
-    return (
-        Offer.objects.public().order_by("-published_at").values_list("published_at", flat=True)[rows - 1 : rows].first()
-    )
+    def read():
+        newest = Offer.objects.public().order_by("-published_at").values_list("published_at", flat=True)
+        return newest[WINDOW - 1 : WINDOW].first()
+
+    return per_state(("window", WINDOW), read)
 
 
 @contextlib.contextmanager
 def _bitmap_scans():
-    """PostgreSQL: find candidates by intersecting the GIN matches with the window's date range.
+    """PostgreSQL: candidate queries as bitmap scans with exact bitmaps.
 
-    Left alone, the planner walks the newest-first btree index and tests each row's stored vector –
-    which means reading its TOASTed value: ≈ 7 µs a row, 180 ms for a word that is rare in a window of
-    20,000 offers (measured at 1M offers, docs/performance.md). The bitmap plan reads only the rows
-    in both sets: 20–35 ms in a 5,000-offer window. A larger work_mem keeps a common word's bitmap
-    exact (a two-word search over all offers: 430 → 150 ms). `SET LOCAL` ends with the transaction.
+    Left alone, the planner walks the newest-first btree index and tests each row's vector – which
+    means reading its TOASTed value: ≈ 7 µs a row, 180 ms for a word that is rare among 20,000 offers
+    (measured at 1M offers, docs/performance.md). With index scans off it reads the window's rows
+    through a bitmap of the date index, or the GIN matches for a rare word over all offers. A larger
+    work_mem keeps a common word's bitmap exact (a two-word search over all offers: 430 → 150 ms).
+    `SET LOCAL` ends with the transaction.
     """
     from .models import Offer
 
@@ -222,7 +236,7 @@ def _bitmap_scans():
         return
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")  # keeps the bitmaps exact: no rechecks of whole pages
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         yield
         # Inside an outer transaction SET LOCAL would outlive this block. (On an error the savepoint's
         # rollback undoes both settings, and a reset here would only hide the error.)

@@ -108,7 +108,7 @@ def many_matches(monkeypatch):
 
     from django.utils import timezone
 
-    monkeypatch.setattr(search, "WINDOWS", (4, None))
+    monkeypatch.setattr(search, "WINDOW", 4)
     now = timezone.now()
     newer = [
         make_offer(
