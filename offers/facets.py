@@ -13,8 +13,9 @@ Counting every facet in SQL would cost one grouped query per facet. Instead a co
 public offers' facet values is built with a few queries once per content state and held in a
 process-local memo (a shared cache would unpickle the large index on every request). Each facet
 value is a bitset (a Python int, one bit per offer), so counting is a few hundred AND + popcount
-operations, independent of the number of offers in Python terms. The list itself is filtered in
-the database by `OfferFilter`; tests keep both in step.
+operations, independent of the number of offers in Python terms. The offer list is filtered, counted
+and sorted here too (`IndexedResults`); `OfferFilter` applies the same filters in SQL for the API and
+feeds, and tests keep both in step.
 """
 
 import bisect

@@ -48,7 +48,8 @@ class OfferListView(PublicOfferMixin, ListView):
         self.filterset = OfferFilter(self.request.GET, queryset=super().get_queryset())
         self.suggestion = None
         index = self.filterset.index
-        matching = index.matching(self.candidates(), self.filterset.selections())
+        self.base = self.candidates()
+        matching = index.matching(self.base, self.filterset.selections())
         query = self.filterset.cleaned("q")
         if query and not matching:
             self.suggestion = search.suggest(query)
@@ -56,17 +57,13 @@ class OfferListView(PublicOfferMixin, ListView):
                 data = self.request.GET.copy()
                 data["q"] = self.suggestion
                 self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=index)
-                matching = index.matching(self.candidates(), self.filterset.selections())
+                self.base = self.candidates()
+                matching = index.matching(self.base, self.filterset.selections())
         self.matching = matching
         sort = self.filterset.ordering
         # Relevance needs words to rank by; a query of only punctuation keeps the bit order (newest first).
         rank = self.relevance_page if sort == "relevanz" and search.parse(self.filterset.cleaned("q")) else None
-        return IndexedResults(index, matching, sort, fetch=self.fetch, rank=rank)
-
-    def fetch(self, pks):
-        """The offers with these pks, for a list row, in the order given."""
-        rows = {offer.pk: offer for offer in super().get_queryset().filter(pk__in=pks)}
-        return [rows[pk] for pk in pks if pk in rows]
+        return IndexedResults(index, matching, sort, fetch=offers_by_pk, rank=rank)
 
     def relevance_page(self, start, stop):
         """pks from `start` to `stop` by relevance: the ranked candidates (search.CANDIDATES), then the
@@ -113,8 +110,7 @@ class OfferListView(PublicOfferMixin, ListView):
         index = filterset.index
         selections = filterset.selections()
         place = filterset.place
-        candidates = self.candidates(with_query=True, with_place=True)
-        counts = index.count(candidates, selections)
+        counts = index.count(self.base, selections)
         total = context["paginator"].count
         notices = filterset.notices()
         if self.page_notice:
@@ -214,7 +210,7 @@ class OfferListView(PublicOfferMixin, ListView):
         """For an empty result: which single filter to drop, and how many offers that would show."""
         index = self.filterset.index
         options = []
-        base = self.candidates()
+        base = self.base
         for name, values in selections.items():
             for value in values:
                 relaxed = {key: (vals - {value} if key == name else vals) for key, vals in selections.items()}
@@ -335,9 +331,10 @@ def related_offers(offer, limit=4):
     """Public current offers sharing a topic with `offer`, newest first – those available where it is
     available first. Chosen in the facet index; one query reads the chosen few."""
     index = facet_index()
-    shared = index.current & ~index.of_positions([index.positions[offer.pk]] if offer.pk in index.positions else [])
     topics = index.bits["thema"]
-    shared &= union(topics.get(topic.slug, 0) for topic in offer.topics.all())
+    shared = index.current & union(topics.get(topic.slug, 0) for topic in offer.topics.all())
+    if offer.pk in index.positions:  # a staff preview's draft is not in the index
+        shared &= ~(1 << index.positions[offer.pk])
     nearby = union(index.region(region.slug) for region in offer.coverage.all())
     pks = index.select(shared & nearby, "neu", 0, limit)
     pks += index.select(shared & ~nearby, "neu", 0, limit - len(pks))

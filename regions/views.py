@@ -106,7 +106,12 @@ def transfer_map(request):
         caption=gettext("Aktuelle Angebote je Region zu den %(count)s häufigsten Themen")
         % {"count": len(topic_columns)},
         columns=topic_columns,
-        groups=_matrix_rows(groups, "thema", topic_columns, count_values(available, index.bits["thema"])),
+        groups=_matrix_rows(
+            groups,
+            "thema",
+            topic_columns,
+            count_values(available, {slug: index.bits["thema"][slug] for slug, _name in topic_columns}),
+        ),
     )
     return render(
         request,
