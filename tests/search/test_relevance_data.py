@@ -180,11 +180,14 @@ def test_synonym_list_is_large_and_well_formed():
             key = (fold(group["term"]), frozenset(fold(target) for target in group["expands_to"]))
         terms = synonym_terms(group)
         assert all(isinstance(term, str) and term == term.strip() and term for term in terms), group
+        assert not any("," in term for term in terms), group  # the admin keeps terms comma-separated
         assert len({fold(term) for term in terms}) == len(terms), group
         assert key not in seen, group
         seen.add(key)
     one_way = [fold(group["term"]) for group in SYNONYMS if "term" in group]
     assert len(set(one_way)) == len(one_way), "a one-way term appears twice: merge its targets"
+    first_terms = [fold(synonym_terms(group)[0]) for group in SYNONYMS]
+    assert len(set(first_terms)) == len(first_terms), "each group starts with its own term (a stable name for it)"
 
 
 def test_synonym_list_has_the_fields_core_groups():
