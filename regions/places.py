@@ -121,7 +121,7 @@ class PlaceMatch:
         """ "33415 Verl → Kreis Gütersloh"; just "Köln" when the place is its own Kreis."""
         if self.region is None:
             return self.query
-        if fold(self.name) in {fold(self.region.name), fold(_strip_designator(self.region.name))}:
+        if fold(self.name) == fold(self.region.name):
             return self.region.name
         return f"{self.name} → {self.region.name}"
 
@@ -130,7 +130,7 @@ class PlaceMatch:
         """ "Verl (Kreis Gütersloh)", "Köln", "Kreis Lippe" – for the list's heading."""
         if self.region is None:
             return self.query
-        if fold(self.name) in {fold(self.region.name), fold(_strip_designator(self.region.name))}:
+        if fold(self.name) == fold(self.region.name):
             return self.region.name
         return f"{self.name} ({self.region.name})"
 
