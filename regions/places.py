@@ -15,18 +15,20 @@ a search text. Both read one gazetteer built from `Region`, `Municipality` and `
 A name that fits places in different Kreise is not guessed: the answer lists the choices ("Lippe" ->
 Kreis Lippe or Lippetal in Kreis Soest), each with a value that resolves to exactly that place.
 
-The gazetteer is a few hundred entries; it is built once and kept in the cache until a region,
-municipality or postcode changes (regions/signals.py).
+The gazetteer (about 1,400 names) is built once per process and rebuilt after a region, municipality or
+postcode changes (regions/signals.py).
 """
 
 import re
+import threading
 import unicodedata
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-CACHE_KEY = "regions:gazetteer:v1"
+CACHE_KEY = "regions:gazetteer-token:v1"
 MAX_CHOICES = 12
 MAX_WORDS = 5  # the longest place name ("Mülheim an der Ruhr", "Kreisfreie Stadt Mülheim an der Ruhr") in words
 
@@ -146,6 +148,9 @@ class PlaceInQuery:
 
 # -- the gazetteer ---------------------------------------------------------------------------------
 
+_memo = {}  # token -> Gazetteer (this process)
+_lock = threading.Lock()
+
 
 @dataclass
 class Gazetteer:
@@ -158,10 +163,18 @@ class Gazetteer:
 
 
 def gazetteer():
-    found = cache.get(CACHE_KEY)
+    """The gazetteer, built once per process and change: the shared cache holds only a token that every
+    change replaces, so each worker notices a change on its next request without unpickling anything."""
+    token = cache.get(CACHE_KEY)
+    if token is None:
+        cache.add(CACHE_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(CACHE_KEY)
+    found = _memo.get(token)
     if found is None:
         found = _build()
-        cache.set(CACHE_KEY, found, timeout=None)
+        with _lock:
+            _memo.clear()
+            _memo[token] = found
     return found
 
 

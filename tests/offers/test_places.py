@@ -72,7 +72,7 @@ def test_postcode_and_town_filter_by_their_kreis_and_say_which(client, catalogue
     assert "Ort: 33415 Verl → Kreis Gütersloh" in page
     # The region select shows the place's Kreis (without JavaScript: it is the selected option).
     html = response.content.decode()
-    assert '<option value="" selected>Kreis Gütersloh (aus Postleitzahl oder Ort)</option>' in html
+    assert '<option value="" selected>Kreis Gütersloh (aus Ort)</option>' in html
     assert "Ganz NRW" not in html
 
 
@@ -96,7 +96,7 @@ def test_place_field_filters_by_coverage(client, catalogue, ort, expected):
 def test_without_a_place_the_select_says_all_of_nrw(client, catalogue):
     html = get(client).content.decode()
     assert '<option value="">Ganz NRW</option>' in html
-    assert "aus Postleitzahl oder Ort" not in html
+    assert "(aus Ort)" not in html
 
 
 def test_ambiguous_place_offers_links_and_filters_nothing_by_place(client, catalogue):
