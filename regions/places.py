@@ -388,16 +388,17 @@ def find_in_query(text, places=None):
     """The first place named inside a search text, or None.
 
     Recognised: a known postcode (with the town after it), "Kreis X"/"Stadt X"/…, "in X"/"bei X"/"aus X"/
-    "im Raum X" followed by any place, and the names of Kreise, kreisfreie Städte, Regierungsbezirke and
-    cooperation regions on their own (never the everyday words in EVERYDAY_WORDS). Words inside a
-    quoted phrase or excluded with "-" are left alone.
+    "im Raum X" followed by any place, and the capitalised names of Kreise, kreisfreie Städte,
+    Regierungsbezirke and cooperation regions on their own (never the everyday words in EVERYDAY_WORDS,
+    never in lower case: "robotik köln" stays text, while "Robotik Köln" and "robotik in köln" name the
+    place). Words inside a quoted phrase or excluded with "-" are left alone.
     """
     text = str(text or "")
     if not text.strip():
         return None
     places = places or gazetteer()
     phrases = [match.span() for match in re.finditer(r'"[^"]*"?|„[^“”"]*[“”"]?', text)]
-    tokens = []  # (start, end, folded word; "" for words that cannot be part of a place)
+    tokens = []  # (start, end, folded word or "" for words that cannot be part of a place, capitalised)
     for found in _TOKEN.finditer(text):
         word, start, end = found.group(), found.start(), found.end()
         usable = not word.startswith("-") and not any(left <= start < right for left, right in phrases)
@@ -405,7 +406,7 @@ def find_in_query(text, places=None):
         if stripped:
             start += word.index(stripped)
             end = start + len(stripped)
-        tokens.append((start, end, fold(stripped) if usable else ""))
+        tokens.append((start, end, fold(stripped) if usable else "", stripped[:1].isupper()))
     for index in range(len(tokens)):
         hit = _place_at(tokens, index, places)
         if hit is None:
@@ -431,11 +432,10 @@ def _place_at(tokens, index, places):
         last = index
         for stop in range(min(len(tokens), index + 1 + MAX_WORDS), index + 1, -1):
             words = [token[2] for token in tokens[index + 1 : stop]]
-            if all(words) and places.names.get(" ".join(words)):
-                match = resolve(f"{word} {' '.join(words)}", places)
-                if match and match.resolved and len(match.municipalities) == 1:
-                    last = stop - 1
-                    break
+            towns = {key for kind, key in places.names.get(" ".join(words), []) if kind == "m"} if all(words) else ()
+            if towns and towns & set(places.postcodes[word]):  # the town after the postcode is one of its towns
+                last = stop - 1
+                break
         return index, last, resolve(" ".join(token[2] for token in tokens[index : last + 1]), places)
     after = index
     if word in PREPOSITIONS:
@@ -450,7 +450,7 @@ def _place_at(tokens, index, places):
         if not all(words):
             continue
         key = " ".join(words)
-        if key in places.names and (free or key in places.standalone):
+        if key in places.names and (free or (key in places.standalone and tokens[after][3])):
             return index, stop - 1, resolve(key, places)
         if free and key.startswith(("kreis ", "stadt ")) and key.split(" ", 1)[1] in places.names:
             return index, stop - 1, resolve(key, places)

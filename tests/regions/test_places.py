@@ -117,6 +117,7 @@ def test_renamed_municipality_and_new_postcode_count_at_once():
         ("Fachkräfte aus Hamm", "Hamm", "Fachkräfte", "hamm"),
         ("Digitalisierung 33415", "33415", "Digitalisierung", "kreis-guetersloh"),
         ("Digitalisierung 33415 Verl", "33415 Verl", "Digitalisierung", "kreis-guetersloh"),
+        ("Digitalisierung 33415 Köln", "33415", "Digitalisierung Köln", "kreis-guetersloh"),
         ("Beratung in Essen", "Essen", "Beratung", "essen"),
         ("Beratung in Halle", "Halle", "Beratung", "kreis-guetersloh"),
         ("Gründung Raum Paderborn", "Paderborn", "Gründung", "kreis-paderborn"),
@@ -124,6 +125,8 @@ def test_renamed_municipality_and_new_postcode_count_at_once():
         ("Mülheim an der Ruhr Energieberatung", "Mülheim an der Ruhr", "Energieberatung", "muelheim-an-der-ruhr"),
         ("Smart City Stadt Gütersloh", "Stadt Gütersloh", "Smart City", "kreis-guetersloh"),
         ("Bielefeld", "Bielefeld", "", "bielefeld"),
+        ("robotik in bielefeld", "bielefeld", "robotik", "bielefeld"),
+        ("Robotik KOELN", "KOELN", "Robotik", "koeln"),
     ],
 )
 def test_place_words_inside_a_query(query, place, remaining, region):
@@ -144,6 +147,7 @@ def test_place_words_inside_a_query(query, place, remaining, region):
         "KI in der Produktion",
         "Stadt Land Fluss",
         "Robotik Verl",  # a town that is no Kreis counts only after in/bei/aus/Raum or with its postcode
+        "robotik bielefeld",  # a name on its own counts only when capitalised
         '"Robotik Bielefeld"',  # a quoted phrase stays text
         "Robotik -Bielefeld",  # so does an excluded word
         "Förderprogramm 12345",  # a number that is no postcode of NRW
