@@ -151,6 +151,7 @@ class Loader:
         coverage.clear_cache()
 
     def load_municipalities(self):
+        from regions import places
         from regions.models import Municipality, PostalCode, Region
 
         kreise = {region.official_key: region for region in Region.objects.kreise()}
@@ -174,6 +175,7 @@ class Loader:
             [PostalCode(code=code, municipality=municipalities[key]) for code, key in missing]
         )
         self.record(PostalCode, "created", len(missing))
+        places.clear_cache()  # bulk_create sends no signal
         self.record(PostalCode, "unchanged", len(wanted) - len(missing))
 
     def load_institutions(self, rows, is_demo=False):

@@ -59,12 +59,14 @@ ENUMS = {
     "kosten": ["", *Offer.Cost.values],
     "format": ["", *Offer.Format.values],
     "aktuell": ["", "ja", "nein"],
+    "ortserkennung": ["", "ja", "nein"],
 }
 FILTER_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=description, many=many, enum=ENUMS.get(name))
     for name, description, many in [
         ("q", "Volltextsuche", False),
-        ("ort", "Postleitzahl, Ort oder Gemeindeschlüssel", False),
+        ("ort", "Postleitzahl, Ort, Kreis, Region oder Gemeindeschlüssel", False),
+        ("ortserkennung", "nein: Ortsnamen in q nicht als Ort lesen (Standard: ja, wenn ort leer ist)", False),
         ("region", "Region (Slug)", False),
         ("netzwerk", "Netzwerk (Slug)", False),
         ("thema", "Thema (Slug), mehrfach möglich", True),
@@ -90,7 +92,7 @@ def _integer(request, name, default):
         raise ValidationError({name: ["Bitte genau eine ganze Zahl angeben."]}) from None
 
 
-STRICT_FILTERS = ("art", "kosten", "format", "aktuell")
+STRICT_FILTERS = ("art", "kosten", "format", "aktuell", "ortserkennung")
 
 BAD_REQUEST = OpenApiResponse(
     response={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},

@@ -8,12 +8,13 @@ from the cached facet index, so validating a request costs no query.
 
 import django_filters
 from django import forms
-from django.utils.functional import cached_property
+from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Municipality, Region
+from regions import places
+from regions.models import Region
 
 from . import search
 from .facets import facet_index
@@ -26,6 +27,37 @@ SORT_CHOICES = [
     ("termin", _("Nächster Termin")),
 ]
 CURRENT_CHOICES = [("ja", _("Nur aktuelle Angebote")), ("nein", _("Auch beendete Angebote"))]
+
+
+PLACE_RECOGNITION_CHOICES = [("ja", _("Ortsnamen im Suchbegriff erkennen")), ("nein", _("Nur nach Text suchen"))]
+
+
+class OfferFilterForm(forms.Form):
+    """Reads the place: from `ort`, or – when `ort` is empty – from place words inside `q`.
+
+    A place found inside the search text ("Robotik in Bielefeld") leaves the text and becomes the
+    `ort` filter, unless `ortserkennung=nein`; an ambiguous one ("Förderung Lippe") stays in the
+    text and is offered as a choice. `place` is the resolved `ort` (regions.places.PlaceMatch),
+    `place_in_query` the place found in the text (regions.places.PlaceInQuery).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place = None
+        self.place_in_query = None
+
+    def clean(self):
+        cleaned = super().clean()
+        self.place = self.place_in_query = None
+        if cleaned.get("ort"):
+            self.place = places.resolve(cleaned["ort"])
+        elif cleaned.get("q") and cleaned.get("ortserkennung") != "nein":
+            found = places.find_in_query(cleaned["q"])
+            if found:
+                self.place, self.place_in_query = found.match, found
+                if found.match.resolved:
+                    cleaned["q"], cleaned["ort"] = found.remaining, found.text
+        return cleaned
 
 
 class LenientMultipleChoiceField(forms.MultipleChoiceField):
@@ -64,6 +96,9 @@ class M2MChoiceFilter(LenientMultipleChoiceFilter):
 class OfferFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Suchbegriff"), method="filter_text", max_length=200)
     ort = django_filters.CharFilter(label=_("Postleitzahl oder Ort"), method="filter_place", max_length=100)
+    ortserkennung = django_filters.ChoiceFilter(
+        label=_("Ortserkennung"), choices=PLACE_RECOGNITION_CHOICES, method="filter_nothing"
+    )
     region = django_filters.ChoiceFilter(label=_("Region"), method="filter_region", choices=[])
     thema = M2MChoiceFilter(
         label=_("Thema"), through=TaggedOffer, fk="content_object_id", slug_path="tag__slug", choices=[]
@@ -99,6 +134,7 @@ class OfferFilter(django_filters.FilterSet):
     class Meta:
         model = Offer
         fields = []
+        form = OfferFilterForm
 
     def __init__(self, data=None, *args, index=None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -119,8 +155,8 @@ class OfferFilter(django_filters.FilterSet):
         return queryset.covering(Region(pk=self.index.region_ids[value]))
 
     def filter_place(self, queryset, name, value):
-        if self.place["kreis"] is not None:
-            return queryset.covering(self.place["kreis"])
+        if self.place is not None and self.place.resolved:
+            return queryset.covering(self.place.region)
         return queryset
 
     def filter_queryset(self, queryset):
@@ -131,11 +167,39 @@ class OfferFilter(django_filters.FilterSet):
 
     # -- what the view needs -------------------------------------------------------------------
 
-    @cached_property
+    @property
     def place(self):
-        """The resolved "ort" ({query, municipalities, kreis}), or None without one."""
-        value = self.cleaned("ort")
-        return resolve_place(value) if value else None
+        """The place (regions.places.PlaceMatch) from "ort" or found in "q", or None without one."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.place
+
+    @property
+    def place_in_query(self):
+        """The place found inside "q" (regions.places.PlaceInQuery), or None."""
+        return self.form.place_in_query if self.place is not None else None
+
+    @property
+    def place_field_value(self):
+        """What the "ort" field shows: the place as typed, also when it was found inside "q"."""
+        place = self.place
+        if place is None or (self.place_in_query and not place.resolved):
+            return ""
+        return place.query
+
+    def link_data(self):
+        """The request's parameters as the form understood them, for links built from it: a place found
+        inside "q" appears as "ort" and no longer in "q", so removing one keeps the other."""
+        data = self.data.copy() if self.data is not None else QueryDict(mutable=True)
+        found = self.place_in_query
+        if found and found.match.resolved:
+            if found.remaining:
+                data["q"] = found.remaining
+            else:
+                data.pop("q", None)
+            data["ort"] = found.text
+        return data
 
     @property
     def current_only(self):
@@ -185,27 +249,12 @@ class OfferFilter(django_filters.FilterSet):
                     gettext("%(label)s: „%(value)s“ ist ungültig – dieser Filter wurde ignoriert.")
                     % {"label": label, "value": _short(raw)}
                 )
-        if self.place and not self.place["municipalities"]:
+        if self.place and self.place.unknown and not self.place_in_query:
             messages.append(
                 gettext("Postleitzahl oder Ort „%(place)s“ kennen wir in NRW nicht – bitte prüfen.")
-                % {"place": _short(self.place["query"])}
+                % {"place": _short(self.place.query)}
             )
         return messages
-
-
-def resolve_place(text):
-    """Resolve a postcode, town name or Gemeindeschlüssel to municipalities and, if unambiguous, one Kreis."""
-    query = " ".join(str(text).split())
-    if query.isdigit() and len(query) == 8:
-        municipalities = list(Municipality.objects.filter(official_key=query).select_related("kreis"))
-    else:
-        municipalities = list(Municipality.objects.matching(query).select_related("kreis")[:20])
-    kreise = {municipality.kreis for municipality in municipalities}
-    return {
-        "query": query,
-        "municipalities": municipalities,
-        "kreis": kreise.pop() if len(kreise) == 1 else None,
-    }
 
 
 def _short(value):

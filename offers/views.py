@@ -54,7 +54,7 @@ class OfferListView(PublicOfferMixin, ListView):
         if query and not matching:
             self.suggestion = search.suggest(query)
             if self.suggestion:
-                data = self.request.GET.copy()
+                data = self.filterset.link_data()
                 data["q"] = self.suggestion
                 self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=index)
                 self.base = self.candidates()
@@ -151,8 +151,8 @@ class OfferListView(PublicOfferMixin, ListView):
         if with_query and query:
             candidates &= self.search_mask(query)
         place = filterset.place
-        if with_place and place and place["kreis"] is not None:
-            candidates &= index.region(place["kreis"].slug)
+        if with_place and place and place.resolved:
+            candidates &= index.region(place.region.slug)
         return candidates
 
     def search_mask(self, query):
@@ -194,10 +194,9 @@ class OfferListView(PublicOfferMixin, ListView):
         if query:
             chips.append({"label": gettext("Suche: %(query)s") % {"query": query}, "url": self.url_without("q")})
         place = self.filterset.place
-        if place and place["municipalities"]:
-            chips.append(
-                {"label": gettext("Ort: %(place)s") % {"place": place["query"]}, "url": self.url_without("ort")}
-            )
+        if place and place.resolved:
+            label = gettext("Ort: %(place)s") % {"place": place.summary}
+            chips.append({"label": label, "url": self.url_without("ort")})
         for name in FACETS:
             for value in sorted(selections.get(name, ())):
                 label = labels.get(name, {}).get(value, value)
@@ -224,10 +223,10 @@ class OfferListView(PublicOfferMixin, ListView):
                 label = gettext("Suchbegriff: %(query)s") % {"query": self.filterset.cleaned("q")}
                 options.append((count, label, self.url_without("q")))
         place = self.filterset.place
-        if place and place["kreis"] is not None:
+        if place and place.resolved:
             count = index.matching(self.candidates(with_place=False), selections).bit_count()
             if count:
-                options.append((count, gettext("Ort: %(place)s") % {"place": place["query"]}, self.url_without("ort")))
+                options.append((count, gettext("Ort: %(place)s") % {"place": place.summary}, self.url_without("ort")))
         if self.filterset.current_only:
             count = index.matching(self.candidates(current_only=False), selections).bit_count()
             if count:
@@ -252,7 +251,7 @@ class OfferListView(PublicOfferMixin, ListView):
 
     def _params(self):
         params = QueryDict(mutable=True)
-        for key, value in self.filterset.data.lists() if self.filterset.data else []:
+        for key, value in self.filterset.link_data().lists():
             if key in self.filterset.filters or key == "seite":
                 params.setlist(key, value)
         return params

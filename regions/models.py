@@ -1,7 +1,5 @@
 """Regions of NRW: the administrative hierarchy, cooperation regions, municipalities and networks."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -119,20 +117,13 @@ class Region(models.Model):
 
 class MunicipalityQuerySet(models.QuerySet):
     def matching(self, text):
-        """Municipalities for a postcode ("33415") or a town name ("Verl"), best matches only.
+        """Municipalities for a postcode ("33415") or a town name ("Verl", "Mülheim"), as regions.places
+        reads them (the one definition of what a typed place means)."""
+        from .places import resolve
 
-        A postcode can belong to several municipalities; a name matches exactly (case-insensitive)
-        or, failing that, as a prefix ("Mülheim" -> "Mülheim an der Ruhr").
-        """
-        text = " ".join("".join(char for char in str(text) if char.isprintable()).split())[:100]
-        if not text:
-            return self.none()
-        if re.fullmatch(r"\d{5}", text):
-            return self.filter(postal_codes__code=text).distinct()
-        exact = self.filter(name__iexact=text)
-        if exact.exists():
-            return exact
-        return self.filter(name__istartswith=text)
+        match = resolve(text)
+        keys = [key for _name, key in match.municipalities] if match else []
+        return self.filter(official_key__in=keys)
 
 
 class Municipality(models.Model):

@@ -31,6 +31,8 @@ ENGLISH_PAGES = [
     "/en/angebote/?art=beratung&art=labor&kosten=kostenfrei&thema=robotik&aktuell=nein&sort=titel",
     "/en/angebote/?q=robotik&ort=33415&region=kreis-lippe&zielgruppe=kmu",
     "/en/angebote/?q=zzqxw&art=unbekannt&seite=7",  # empty result, notices, relaxations
+    "/en/angebote/?q=Robotik+Bielefeld",  # a place recognised inside the query
+    "/en/angebote/?ort=Lippe",  # an ambiguous place: the choice
     "/en/regionen/",
     "/en/regionen/nrw/",
     "/en/regionen/regierungsbezirk-detmold/",

@@ -122,7 +122,7 @@ def test_drafts_never_appear_nor_count(client, catalogue):
 
 def test_heading_names_the_count_and_the_place(client, catalogue):
     html = get(client, ort="32756").content.decode()
-    assert re.search(r"<h1[^>]*>3 Angebote für Detmold \(Kreis Lippe\)</h1>", html)
+    assert re.search(r"<h1[^>]*>3 Angebote für 32756 Detmold \(Kreis Lippe\)</h1>", html)
     html = get(client, ort="Verl").content.decode()
     assert "für Verl (Kreis Gütersloh)</h1>" in html
 
@@ -144,7 +144,7 @@ def test_ambiguous_postcode_offers_the_choices(client, catalogue):
         pytest.skip("no postcode spans two Kreise in the reference data")
     html = get(client, ort=code).content.decode()
     assert "passt zu mehreren Orten" in html
-    assert html.count("?ort=05") >= 2
+    assert html.count('<a class="kern-link" href="?ort=') >= 2  # one link per place, none chosen for the visitor
 
 
 def test_counts_are_right_under_the_other_filters(client, catalogue):
