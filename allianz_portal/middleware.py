@@ -109,20 +109,6 @@ class LanguageFromPathMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-def client_ip(request):
-    """The visitor's address for the login lockout (django-axes).
-
-    Behind the TLS proxy REMOTE_ADDR is the proxy; the proxy appends the real client address as the
-    last X-Forwarded-For entry (earlier entries come from the client and cannot be trusted).
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR")
-
-
 def _plain(text, status=200):
     response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
     response["Cache-Control"] = "no-store"

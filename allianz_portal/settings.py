@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "taggit",
     "axes",
+    "django_ratelimit",  # rate limits counted in the shared "ratelimit" cache
     "simple_history",  # version history of offers, institutions, networks, board, pages
     "import_export",  # CSV/Excel import and export of offers in the admin
     # Project apps
@@ -150,6 +151,31 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# Rate limits and used form tokens (django-ratelimit, offers.submission) live in a cache every worker and
+# container shares: Redis when REDIS_URL is set, else a table in the database (created by a migration;
+# `manage.py createcachetable` after switching from Redis back to it). Never local memory: per-process
+# counters multiply the limit by the number of workers.
+if os.environ.get("REDIS_URL"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "transferportal-limits",
+    }
+else:
+    CACHES["ratelimit"] = {
+        "BACKEND": "allianz_portal.cache.DatabaseCache",  # Django's, with an atomic incr()
+        "LOCATION": "portal_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": 200_000},  # culling early would forget counters
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "allianz_portal.clientaddr.client_ip"
+# django-ratelimit lists neither Django's own RedisCache nor our database cache (both shared, add/incr atomic).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Proxies whose X-Forwarded-For / Forwarded headers are believed (addresses or CIDR networks, comma-separated).
+# Default none: the direct peer is the visitor. Behind nginx on the same host: 127.0.0.1 (see docs/operations.md).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
 # Seconds a whole public page stays cached at most (allianz_portal/pagecache.py); 0 switches it off.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
 # Benchmarks only (`make bench`): a constant page at /bench/floor to compare the real pages with.
@@ -176,7 +202,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_IP_CALLABLE = "allianz_portal.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "allianz_portal.clientaddr.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # a lock ends by itself; early: manage.py axes_reset_username <name>
 
