@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.utils import translation
+from django.utils.csp import build_policy
 
 logger = logging.getLogger(__name__)
 
@@ -78,21 +79,33 @@ def maintenance_response():
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django has no setting for, and the admin's own Content Security Policy.
+    """The security headers on every response the application sends, and the admin's own Content Security Policy.
 
-    Must come after ContentSecurityPolicyMiddleware in MIDDLEWARE: responses pass through it first,
-    so the admin policy it attaches (`_csp_config`) is the one the CSP middleware writes.
+    First in MIDDLEWARE, so it also sees what never reaches Django's header middlewares: the health checks,
+    the 503 maintenance page, the 400 for an unknown host, error pages. Headers a response already has
+    (a page's CSP with its nonce, HSTS on HTTPS) stay; missing ones get the site's values from the settings.
     The public pages carry no inline script or style; the admin's JavaScript needs a looser policy.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.defaults = {
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+            "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+            "Permissions-Policy": settings.PERMISSIONS_POLICY,
+            "Content-Security-Policy": build_policy(settings.SECURE_CSP),
+        }
+        self.admin_policy = build_policy(settings.ADMIN_CSP)
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        for header, value in self.defaults.items():
+            response.headers.setdefault(header, value)
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         if request.path.startswith(settings.ADMIN_PATH_PREFIX):
-            response._csp_config = settings.ADMIN_CSP
+            response.headers["Content-Security-Policy"] = self.admin_policy
         return response
 
 

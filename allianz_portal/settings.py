@@ -69,11 +69,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "allianz_portal.middleware.SecurityHeadersMiddleware",  # first: headers on every response, health checks too
     "allianz_portal.middleware.HealthCheckMiddleware",
     "allianz_portal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "allianz_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "allianz_portal.middleware.LanguageFromPathMiddleware",  # /en/… English, else German
@@ -282,7 +282,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 # The Django admin (and its add-ons) use inline scripts and style attributes: a looser policy for it only,
-# set by allianz_portal.middleware.SecurityHeadersMiddleware.
+# set by allianz_portal.middleware.SecurityHeadersMiddleware (which also adds the headers below to responses
+# that never pass Django's own header middlewares: health checks, 503, 400 for an unknown host).
 ADMIN_PATH_PREFIX = "/admin/"
 ADMIN_CSP = {
     **SECURE_CSP,
