@@ -9,6 +9,8 @@ from django.template import loader
 from django.utils import translation
 from django.utils.csp import build_policy
 
+from . import dbwatch
+
 logger = logging.getLogger(__name__)
 
 # Seconds a visitor (or crawler) is asked to wait while the database is unreachable.
@@ -57,7 +59,8 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        with dbwatch.watching():  # a stalled server: the waiting query fails within seconds (dbwatch)
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if is_database_unavailable(exception):

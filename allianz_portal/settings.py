@@ -120,6 +120,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for typo tolerance
 
+# A database that does not answer must not hang the site (docs/operations.md, "Faults"): seconds to wait for a
+# new PostgreSQL connection, seconds one statement may run (0 = no limit), seconds a request may wait on an
+# open connection before allianz_portal.dbwatch checks whether the server is stalled (0 = no watchdog).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))  # libpq: at least 2
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "15"))
+DATABASE_STALL_SECONDS = float(os.environ.get("DATABASE_STALL_SECONDS", "2"))
+
+
+def with_timeouts(database):
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        statement = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        options["options"] = f"{options['options']} {statement}" if options.get("options") else statement
+    return database
+
+
+with_timeouts(DATABASES["default"])
+
 # Read replica (optional): anonymous page renders read from it, everything else from the primary
 # (allianz_portal/routers.py). Unset: one database.
 DATABASE_ROUTERS = []
@@ -129,6 +148,7 @@ if os.environ.get("REPLICA_DATABASE_URL"):
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+    with_timeouts(DATABASES["replica"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["allianz_portal.routers.ReplicaRouter"]
 
