@@ -12,3 +12,5 @@ accesslog = "-"
 errorlog = "-"
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Longest request line gunicorn takes (its maximum): nginx in front refuses longer ones first with its German 414.
+limit_request_line = 8190
