@@ -13,8 +13,10 @@ cannot help either, the server is not running. Two client-side guards:
   queries fail at once with an OperationalError, and DatabaseUnavailableMiddleware answers 503. If the probe
   answers, the server is merely busy with a slow query and nothing is touched (statement_timeout governs).
   Django's health check of a reused connection (`SELECT 1`, CONN_HEALTH_CHECKS) is never slow on a running
-  server, so a thread waiting in it for HEALTH_CHECK_SECONDS is cut off without a probe; Django then opens
-  a new connection, which fails after connect_timeout.
+  server, so a thread waiting in it for HEALTH_CHECK_SECONDS is cut off without a probe (Django then opens a
+  new connection, which fails after connect_timeout) and the server counts as stalled until a probe answers.
+  While it counts as stalled, `database_stalled()` is true and requests get the 503 page at once instead of
+  each waiting for connect_timeout, so the workers stay free. The first probe that is answered ends it.
 
 Worst cases until the 503 with the defaults: a query on an open connection DATABASE_STALL_SECONDS +
 PROBE_TIMEOUT + WATCH_INTERVAL ≈ 4.3 s; a request starting on a reused connection HEALTH_CHECK_SECONDS +
@@ -45,6 +47,9 @@ class Watchdog:
         self.lock = threading.Lock()
         self.threads = {}  # thread ident -> [wrappers, psycopg frame seen last, since when]
         self.thread = None
+        self.stalled = False  # the last probe got no answer: requests get the 503 page at once
+        self.probe_with = None  # a connection wrapper whose settings the probe uses
+        self.reported_answers = True
 
     def register(self, wrappers):
         with self.lock:
@@ -77,15 +82,24 @@ class Watchdog:
                     health_checks.append(entry)
                 elif now - entry[2] >= settings.DATABASE_STALL_SECONDS:
                     stuck.append(entry)
-        if stuck and _server_answers(stuck[0][0][0]):
-            for entry in stuck:
+        for entry in health_checks:
+            _shut_down_all(entry)
+        if health_checks:
+            self.stalled = True  # suspected until the probe below answers
+        if health_checks or stuck:
+            self.probe_with = (health_checks or stuck)[0][0][0]
+        if not (health_checks or stuck or self.stalled) or self.probe_with is None:
+            return
+        answers = _server_answers(self.probe_with)
+        if answers != self.reported_answers:
+            logger.warning("Datenbank %s", "antwortet wieder" if answers else "antwortet nicht: Wartungsseite")
+            self.reported_answers = answers
+        self.stalled = not answers
+        for entry in stuck:
+            if answers:
                 entry[2] = now  # busy, not stalled: look again after another DATABASE_STALL_SECONDS
-            stuck = []
-        if stuck or health_checks:
-            logger.error("Datenbank antwortet nicht: %d wartende Anfragen brechen ab", len(stuck) + len(health_checks))
-        for entry in stuck + health_checks:
-            for wrapper in entry[0]:
-                _shut_down(wrapper)
+            else:
+                _shut_down_all(entry)
 
 
 def _psycopg_frame(frame):
@@ -120,6 +134,11 @@ def _server_answers(wrapper):
     return True
 
 
+def _shut_down_all(entry):
+    for wrapper in entry[0]:
+        _shut_down(wrapper)
+
+
 def _shut_down(wrapper):
     try:
         fd = wrapper.connection.pgconn.socket
@@ -130,6 +149,11 @@ def _shut_down(wrapper):
 
 
 watchdog = Watchdog()
+
+
+def database_stalled():
+    """True while the server is known to be stalled (a probe got no answer; the watchdog keeps probing)."""
+    return watchdog.stalled
 
 
 @contextlib.contextmanager

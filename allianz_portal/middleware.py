@@ -59,6 +59,8 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if dbwatch.database_stalled():
+            return maintenance_response()
         with dbwatch.watching():  # a stalled server: the waiting query fails within seconds (dbwatch)
             return self.get_response(request)
 
