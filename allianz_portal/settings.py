@@ -6,6 +6,7 @@ to start without a SECRET_KEY. `make run` switches DEBUG on for local developmen
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -195,6 +196,11 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Proxies whose X-Forwarded-For / Forwarded headers are believed (addresses or CIDR networks, comma-separated).
 # Default none: the direct peer is the visitor. Behind nginx on the same host: 127.0.0.1 (see docs/operations.md).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no IP address or network.") from None
 
 # Seconds a whole public page stays cached at most (allianz_portal/pagecache.py); 0 switches it off.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))

@@ -41,3 +41,11 @@ def test_the_default_trusts_no_proxy():
     code = "from django.conf import settings as s; print(s.TRUSTED_PROXIES)"
     result = run_python(code, SECRET_KEY="x", TRUSTED_PROXIES="")
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_mistyped_proxy_stops_the_start():
+    from tests.test_project import run_python
+
+    result = run_python("import django; django.setup()", SECRET_KEY="x", TRUSTED_PROXIES="10.0.0.1, nginx")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is no IP address or network." in result.stderr
