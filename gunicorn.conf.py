@@ -2,6 +2,9 @@
 
 import os
 
+# Statements of web requests end after 15 s (settings: DATABASE_STATEMENT_TIMEOUT; management commands: none).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "15")
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"

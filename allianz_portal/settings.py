@@ -122,10 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for typo tolerance
 
 # A database that does not answer must not hang the site (docs/operations.md, "Faults"): seconds to wait for a
-# new PostgreSQL connection, seconds one statement may run (0 = no limit), seconds a request may wait on an
-# open connection before allianz_portal.dbwatch checks whether the server is stalled (0 = no watchdog).
+# new PostgreSQL connection, seconds one statement may run (0 = no limit; gunicorn.conf.py sets 15 for the web
+# server, so migrations and long management commands are not cut off), seconds a request may wait on an open
+# connection before allianz_portal.dbwatch checks whether the server is stalled (0 = no watchdog).
 DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))  # libpq: at least 2
-DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "15"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
 DATABASE_STALL_SECONDS = float(os.environ.get("DATABASE_STALL_SECONDS", "2"))
 
 
@@ -133,8 +134,9 @@ def with_timeouts(database):
     if database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
-        statement = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
-        options["options"] = f"{options['options']} {statement}" if options.get("options") else statement
+        if DATABASE_STATEMENT_TIMEOUT:
+            statement = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+            options["options"] = f"{options['options']} {statement}" if options.get("options") else statement
     return database
 
 

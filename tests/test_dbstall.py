@@ -49,5 +49,13 @@ def test_postgresql_connections_carry_connect_and_statement_timeouts():
         "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
         "print(o['connect_timeout'], o['options'])"
     )
-    result = run_python(code, SECRET_KEY="x", DATABASE_URL="postgres://u@127.0.0.1:5432/db")
+    url = "postgres://u@127.0.0.1:5432/db"
+    result = run_python(code, SECRET_KEY="x", DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT="15")
     assert result.stdout.split() == ["2", "-c", "statement_timeout=15000"], result.stderr
+    plain = run_python(code.replace("o['options']", "o.get('options')"), SECRET_KEY="x", DATABASE_URL=url)
+    assert plain.stdout.split() == ["2", "None"], plain.stderr  # management commands: no statement limit
+
+
+def test_the_web_server_sets_the_statement_timeout():
+    text = (ROOT / "gunicorn.conf.py").read_text()
+    assert 'os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "15")' in text
