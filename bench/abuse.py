@@ -176,10 +176,12 @@ class Serve:
             time.sleep(0.3)
         raise SystemExit(f"make serve did not get ready; see {self.log.name}")
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
         self.log.close()
+        if exc_type is None:
+            os.unlink(self.log.name)  # kept only when something went wrong
 
 
 # --- HTTP helpers ------------------------------------------------------------------------------------------------
