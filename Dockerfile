@@ -1,8 +1,10 @@
-# Transferportal NRW – production image.
+# Transferportal NRW – production image (gunicorn). It runs behind nginx: compose.yaml is the deployment unit
+# (nginx with deploy/nginx.conf.template in front, PostgreSQL); gunicorn's sync workers alone would be tied up
+# by slow clients (docs/operations.md, "Serving").
 # Build:   docker build -t transferportal .
 # Migrate: docker run --rm --env-file .env transferportal python manage.py migrate --noinput
 #          docker run --rm --env-file .env transferportal python manage.py load_reference_data
-# Run:     docker run --env-file .env -p 8000:8000 transferportal
+# Run:     docker compose up -d (nginx + this image + PostgreSQL)
 # Migrations are a separate, deliberate step (see README), never part of the start command.
 
 # --- Stage 1: KERN UX assets from the pinned npm lock file ------------------------------------

@@ -16,7 +16,7 @@ help:
 	@echo "make test   – alle Tests (SQLite; PostgreSQL, wenn DATABASE_URL gesetzt ist)"
 	@echo "make test-browser – nur die Browser-Tests (Chromium, Playwright, axe-core)"
 	@echo "make lint   – ruff"
-	@echo "make serve  – Produktionsstart mit gunicorn (wie im Container)"
+	@echo "make serve  – Produktionsstart: nginx vor gunicorn (wie mit compose.yaml), http://127.0.0.1:8000/"
 	@echo "make bench  – Lasttest auf PostgreSQL mit erfundenen Angeboten (docs/performance.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -77,9 +77,10 @@ check: setup
 collectstatic: setup
 	$(PY) manage.py collectstatic --noinput
 
-# Production start, the same invocation as the container's CMD (a test keeps them in step).
+# Production start on one host: nginx (deploy/nginx.conf.template) in front of gunicorn, both from bin/serve;
+# gunicorn's invocation there is the container's CMD (a test keeps them in step). SERVE_LISTEN, GUNICORN_BIND.
 serve:
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py allianz_portal.wsgi
+	bin/serve
 
 # Load test on PostgreSQL (DATABASE_URL, default …/transferportal_bench, dropped and recreated) with
 # synthetic offers, gunicorn and wrk; results in bench/out/ and docs/performance.md. BENCH_ARGS e.g. --sizes 1000.

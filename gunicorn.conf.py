@@ -2,6 +2,9 @@
 
 import os
 
+# Statements of web requests end after 15 s (settings: DATABASE_STATEMENT_TIMEOUT; management commands: none).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "15")
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
@@ -12,3 +15,5 @@ accesslog = "-"
 errorlog = "-"
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Longest request line gunicorn takes (its maximum): nginx in front refuses longer ones first with its German 414.
+limit_request_line = 8190

@@ -7,6 +7,9 @@ from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.utils import translation
+from django.utils.csp import build_policy
+
+from . import dbwatch
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +59,10 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        if dbwatch.database_stalled():
+            return maintenance_response()
+        with dbwatch.watching():  # a stalled server: the waiting query fails within seconds (dbwatch)
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if is_database_unavailable(exception):
@@ -78,21 +84,33 @@ def maintenance_response():
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django has no setting for, and the admin's own Content Security Policy.
+    """The security headers on every response the application sends, and the admin's own Content Security Policy.
 
-    Must come after ContentSecurityPolicyMiddleware in MIDDLEWARE: responses pass through it first,
-    so the admin policy it attaches (`_csp_config`) is the one the CSP middleware writes.
+    First in MIDDLEWARE, so it also sees what never reaches Django's header middlewares: the health checks,
+    the 503 maintenance page, the 400 for an unknown host, error pages. Headers a response already has
+    (a page's CSP with its nonce, HSTS on HTTPS) stay; missing ones get the site's values from the settings.
     The public pages carry no inline script or style; the admin's JavaScript needs a looser policy.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.defaults = {
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+            "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+            "Permissions-Policy": settings.PERMISSIONS_POLICY,
+            "Content-Security-Policy": build_policy(settings.SECURE_CSP),
+        }
+        self.admin_policy = build_policy(settings.ADMIN_CSP)
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        for header, value in self.defaults.items():
+            response.headers.setdefault(header, value)
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         if request.path.startswith(settings.ADMIN_PATH_PREFIX):
-            response._csp_config = settings.ADMIN_CSP
+            response.headers["Content-Security-Policy"] = self.admin_policy
         return response
 
 
@@ -107,20 +125,6 @@ class LanguageFromPathMiddleware(LocaleMiddleware):
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-def client_ip(request):
-    """The visitor's address for the login lockout (django-axes).
-
-    Behind the TLS proxy REMOTE_ADDR is the proxy; the proxy appends the real client address as the
-    last X-Forwarded-For entry (earlier entries come from the client and cannot be trusted).
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR")
 
 
 def _plain(text, status=200):

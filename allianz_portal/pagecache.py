@@ -57,12 +57,16 @@ def _fingerprint():
     return digest.hexdigest()[:12]
 
 
+# Cookies that make a page personal besides the session: flash messages and the Merkliste (offers.merkliste).
+PERSONAL_COOKIES = ("messages", "merkliste")
+
+
 def is_anonymous_read(request):
-    """GET/HEAD without a session or messages cookie: the same answer for everybody."""
+    """GET/HEAD without a session, messages or Merkliste cookie: the same answer for everybody."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
     )
 
 

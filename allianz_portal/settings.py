@@ -6,6 +6,7 @@ to start without a SECRET_KEY. `make run` switches DEBUG on for local developmen
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "taggit",
     "axes",
+    "django_ratelimit",  # rate limits counted in the shared "ratelimit" cache
     "simple_history",  # version history of offers, institutions, networks, board, pages
     "import_export",  # CSV/Excel import and export of offers in the admin
     # Project apps
@@ -68,11 +70,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "allianz_portal.middleware.SecurityHeadersMiddleware",  # first: headers on every response, health checks too
     "allianz_portal.middleware.HealthCheckMiddleware",
     "allianz_portal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "allianz_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "allianz_portal.middleware.LanguageFromPathMiddleware",  # /en/… English, else German
@@ -119,6 +121,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")  # trigram lookups for typo tolerance
 
+# A database that does not answer must not hang the site (docs/operations.md, "Faults"): seconds to wait for a
+# new PostgreSQL connection, seconds one statement may run (0 = no limit; gunicorn.conf.py sets 15 for the web
+# server, so migrations and long management commands are not cut off), seconds a request may wait on an open
+# connection before allianz_portal.dbwatch checks whether the server is stalled (0 = no watchdog).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))  # libpq: at least 2
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
+DATABASE_STALL_SECONDS = float(os.environ.get("DATABASE_STALL_SECONDS", "2"))
+
+
+def with_timeouts(database):
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        if DATABASE_STATEMENT_TIMEOUT:
+            statement = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+            options["options"] = f"{options['options']} {statement}" if options.get("options") else statement
+    return database
+
+
+with_timeouts(DATABASES["default"])
+
 # Read replica (optional): anonymous page renders read from it, everything else from the primary
 # (allianz_portal/routers.py). Unset: one database.
 DATABASE_ROUTERS = []
@@ -128,6 +151,7 @@ if os.environ.get("REPLICA_DATABASE_URL"):
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+    with_timeouts(DATABASES["replica"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["allianz_portal.routers.ReplicaRouter"]
 
@@ -150,6 +174,36 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# Rate limits and used form tokens (django-ratelimit, offers.submission) live in a cache every worker and
+# container shares: Redis when REDIS_URL is set, else a table in the database (created by a migration;
+# `manage.py createcachetable` after switching from Redis back to it). Never local memory: per-process
+# counters multiply the limit by the number of workers.
+if os.environ.get("REDIS_URL"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "transferportal-limits",
+    }
+else:
+    CACHES["ratelimit"] = {
+        "BACKEND": "allianz_portal.cache.DatabaseCache",  # Django's, with an atomic incr()
+        "LOCATION": "portal_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": 200_000},  # culling early would forget counters
+    }
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "allianz_portal.clientaddr.client_ip"
+# django-ratelimit lists neither Django's own RedisCache nor our database cache (both shared, add/incr atomic).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Proxies whose X-Forwarded-For / Forwarded headers are believed (addresses or CIDR networks, comma-separated).
+# Default none: the direct peer is the visitor. Behind nginx on the same host: 127.0.0.1 (see docs/operations.md).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no IP address or network.") from None
+
 # Seconds a whole public page stays cached at most (allianz_portal/pagecache.py); 0 switches it off.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
 # Benchmarks only (`make bench`): a constant page at /bench/floor to compare the real pages with.
@@ -176,7 +230,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_IP_CALLABLE = "allianz_portal.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "allianz_portal.clientaddr.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # a lock ends by itself; early: manage.py axes_reset_username <name>
 
@@ -256,7 +310,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 # The Django admin (and its add-ons) use inline scripts and style attributes: a looser policy for it only,
-# set by allianz_portal.middleware.SecurityHeadersMiddleware.
+# set by allianz_portal.middleware.SecurityHeadersMiddleware (which also adds the headers below to responses
+# that never pass Django's own header middlewares: health checks, 503, 400 for an unknown host).
 ADMIN_PATH_PREFIX = "/admin/"
 ADMIN_CSP = {
     **SECURE_CSP,

@@ -1,17 +1,18 @@
-"""Merkliste (saved offers, kept in the visitor's session, no account) and the side-by-side comparison.
+"""Merkliste (saved offers, kept in a signed cookie in the visitor's browser, no account) and the comparison.
 
-Privacy and caching: the session is touched only once the visitor has a session cookie or saves an offer,
-so public pages keep setting no cookie and stay in the anonymous page cache (`allianz_portal.pagecache`
-serves cached pages only to requests without a session or messages cookie, so one visitor's Merkliste is
-never stored for, or served to, another).
+Storage: the saved ids live in the signed cookie `merkliste` (django.core.signing; a changed cookie is
+ignored), never in a server-side session, so no visitor and no bot creates a database row by saving offers.
+The cookie is set only when an offer is saved, so public pages keep setting no cookie and stay in the
+anonymous page cache (`allianz_portal.pagecache` serves cached pages only to requests without a session,
+messages or Merkliste cookie, so one visitor's Merkliste is never stored for, or served to, another).
 
 CSRF: the add/remove forms sit on public, cached pages, and `{% csrf_token %}` would set the CSRF cookie on
 every one of them. The two views are therefore `csrf_exempt` and protected otherwise: they accept only POST,
-change nothing but the requesting visitor's own session Merkliste (no account, nothing stored beyond the
-session), accept only ids of public offers, cap the list at MAX_ENTRIES, and refuse requests the browser
-marks as cross-site (`Sec-Fetch-Site`) or whose `Origin` is another host. The session cookie is
-SameSite=Lax, so a forged cross-site POST would not carry the victim's session anyway: at worst it could
-add an offer to a fresh, empty session of its own.
+change nothing but the requesting visitor's own Merkliste cookie (no account, nothing stored on the
+server), accept only ids of public offers, cap the list at MAX_ENTRIES, and refuse requests the browser
+marks as cross-site (`Sec-Fetch-Site`) or whose `Origin` is another host. The Merkliste cookie is
+SameSite=Lax, so a forged cross-site POST would not carry the victim's Merkliste anyway: at worst it could
+add an offer to a fresh, empty list of its own.
 """
 
 from django.conf import settings
@@ -29,7 +30,8 @@ from allianz_portal.pagecache import cache_public_page
 
 from .models import Offer
 
-SESSION_KEY = "merkliste"
+COOKIE_NAME = "merkliste"  # allianz_portal.pagecache.PERSONAL_COOKIES names it too
+COOKIE_SALT = "offers.merkliste"
 MAX_ENTRIES = 50
 COMPARE_MIN = 2
 COMPARE_MAX = 4
@@ -37,11 +39,26 @@ MAX_IDS_IN_URL = 20  # more than that in a comparison link is garbage, not a com
 
 
 def saved_ids(request):
-    """The saved offer ids, oldest first; never touches the session of a visitor without a session cookie."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return []
-    ids = request.session.get(SESSION_KEY, [])
-    return [value for value in ids if isinstance(value, int)] if isinstance(ids, list) else []
+    """The saved offer ids, oldest first, from the signed cookie (empty without one or with a forged one)."""
+    value = request.get_signed_cookie(COOKIE_NAME, default="", salt=COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE)
+    return [int(part) for part in value.split(".") if part.isdigit()][:MAX_ENTRIES]
+
+
+def _keep(response, ids):
+    """Write the Merkliste into the response's cookie (or delete the cookie when it is empty)."""
+    if not ids:
+        response.delete_cookie(COOKIE_NAME, samesite="Lax")
+        return response
+    response.set_signed_cookie(
+        COOKIE_NAME,
+        ".".join(str(pk) for pk in ids),
+        salt=COOKIE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def context(request):
@@ -93,7 +110,7 @@ def add(request):
     offer = Offer.objects.public().filter(pk=pk).first() if pk else None
     if offer is None:
         return _invalid(request)
-    ids = [value for value in request.session.get(SESSION_KEY, []) if isinstance(value, int)]
+    ids = saved_ids(request)
     if offer.pk in ids:
         messages.info(request, _("„%(title)s“ steht schon auf Ihrer Merkliste.") % {"title": offer.title})
     elif len(ids) >= MAX_ENTRIES:
@@ -103,9 +120,9 @@ def add(request):
             % {"max": MAX_ENTRIES},
         )
     else:
-        request.session[SESSION_KEY] = [*ids, offer.pk]
+        ids = [*ids, offer.pk]
         messages.success(request, _("„%(title)s“ steht jetzt auf Ihrer Merkliste.") % {"title": offer.title})
-    return _back(request, offer)
+    return _keep(_back(request, offer), ids)
 
 
 @csrf_exempt  # see the module docstring
@@ -119,12 +136,12 @@ def remove(request):
     ids = saved_ids(request)
     offer = Offer.objects.filter(pk=pk).only("title").first()
     if pk in ids:
-        request.session[SESSION_KEY] = [value for value in ids if value != pk]
+        ids = [value for value in ids if value != pk]
         if offer:
             messages.success(request, _("„%(title)s“ wurde von der Merkliste entfernt.") % {"title": offer.title})
         else:
             messages.success(request, _("Das Angebot wurde von der Merkliste entfernt."))
-    return _back(request)
+    return _keep(_back(request), ids)
 
 
 @require_GET

@@ -14,6 +14,7 @@ from import_export import fields, resources, widgets
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
+from . import cells
 from .models import InnovationDimension, Offer, TargetGroup, Topic, record_offer_history
 
 
@@ -60,7 +61,19 @@ class SlugListWidget(widgets.ManyToManyWidget):
         return self.separator.join(sorted(item.slug for item in value.all()))
 
 
-class OfferResource(resources.ModelResource):
+class NeutralisedCellsMixin:
+    """Exported texts cannot run as spreadsheet formulas (offers.cells); an import takes the apostrophe off again."""
+
+    def export_field(self, field, instance, **kwargs):
+        return cells.neutralise(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = cells.restore(value)
+        super().before_import_row(row, **kwargs)
+
+
+class OfferResource(NeutralisedCellsMixin, resources.ModelResource):
     provider = fields.Field(attribute="provider", column_name="provider", widget=SlugWidget(Institution, "Anbieter"))
     network = fields.Field(attribute="network", column_name="network", widget=SlugWidget(RegionalNetwork, "Netzwerk"))
     coverage = fields.Field(attribute="coverage", column_name="coverage", widget=SlugListWidget(Region, "Regionen"))

@@ -12,17 +12,21 @@ Abuse protection without cookies (public GET pages set no cookie, so there is no
   is refused, one sent less than MIN_SECONDS after the form was rendered is refused politely (time trap),
   one older than MAX_AGE asks to send again;
 - a honeypot field hidden from people (`hidden` attribute): filled in → pretend success, store nothing;
-- at most RATE_LIMIT suggestions per IP address and hour (cache counter) → HTTP 429 with a German page.
+- each token is accepted once (used tokens are remembered in the shared cache until they expire), so a
+  captured token cannot be replayed;
+- at most RATE_LIMIT suggestions per address and hour (django-ratelimit, counted in the shared "ratelimit"
+  cache, address from allianz_portal.clientaddr) → HTTP 429 with a German page.
 """
 
 import hashlib
 import logging
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -32,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.core import get_usage
 
 from allianz_portal.text import german_slugify
 from regions.models import Region
@@ -44,12 +49,15 @@ TOKEN_SALT = "offers.submission"
 MIN_SECONDS = 3
 MAX_AGE = 24 * 60 * 60
 RATE_LIMIT = 5
-RATE_WINDOW = 60 * 60
+RATE = f"{RATE_LIMIT}/h"
+RATE_GROUP = "offers.submission"
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 
 def make_token(now=None):
-    return signing.dumps({"t": now if now is not None else time.time()}, salt=TOKEN_SALT, compress=True)
+    """A signed render time plus a random part, so that every rendered form has its own single-use token."""
+    payload = {"t": now if now is not None else time.time(), "n": secrets.token_urlsafe(9)}
+    return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
 def required(message):
@@ -227,13 +235,15 @@ class SubmissionForm(forms.Form):
         """None if the token is fine, else a German message (expired/forged, or sent too fast)."""
         now = now if now is not None else time.time()
         try:
-            rendered = signing.loads(self.data.get("token", ""), salt=TOKEN_SALT, max_age=MAX_AGE)["t"]
-        except (signing.BadSignature, KeyError, TypeError):
+            rendered = float(signing.loads(self.data.get("token", ""), salt=TOKEN_SALT, max_age=MAX_AGE)["t"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            rendered = None
+        if rendered is None or now - rendered > MAX_AGE:
             return _(
                 "Das Formular ist abgelaufen oder konnte nicht geprüft werden. "
                 "Ihre Angaben stehen noch im Formular: bitte senden Sie es noch einmal ab."
             )
-        if now - float(rendered) < MIN_SECONDS:
+        if now - rendered < MIN_SECONDS:
             return _(
                 "Das ging schneller, als ein Mensch das Formular ausfüllen kann. "
                 "Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."
@@ -288,32 +298,26 @@ def region_groups():
     ]
 
 
-def client_address(request):
-    """The visitor's address. Behind our TLS proxy (SECURE_PROXY_SSL_HEADER set) REMOTE_ADDR is the proxy, so
-    take the last X-Forwarded-For entry: the one our proxy appended (earlier entries can be forged)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def client_key(request):
-    address = client_address(request)
-    return "offers:submit-rate:" + hashlib.sha256(address.encode()).hexdigest()[:24]
-
-
-def rate_limited(request):
-    return (cache.get(client_key(request)) or 0) >= RATE_LIMIT
+def limit_reached(request):
+    """True when the visitor's address has used up its suggestions for this window (counts nothing)."""
+    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=RATE, increment=False)
+    return usage is not None and usage["count"] >= RATE_LIMIT
 
 
 def count_submission(request):
-    key = client_key(request)
-    if cache.add(key, 1, timeout=RATE_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW)
+    """Count one suggestion for the visitor's address; False when it is one too many.
+
+    add + incr in the shared cache are atomic, so parallel posts from many workers get distinct counts
+    and no more than RATE_LIMIT of them pass.
+    """
+    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=RATE, increment=True)
+    return usage is None or not usage["should_limit"]
+
+
+def consume_token(token):
+    """True the first time a form token is used; every later use is refused until the token has expired."""
+    key = "offers:used-token:" + hashlib.sha256(token.encode()).hexdigest()
+    return caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=MAX_AGE + 60)
 
 
 def unique_slug(title):
@@ -410,7 +414,7 @@ def notify_editors(submission_pk, admin_url):
 @require_http_methods(["GET", "POST"])
 def submit_offer(request):
     if request.method == "POST":
-        if rate_limited(request):
+        if limit_reached(request):
             return render(request, "offers/offer_submit_limit.html", status=429)
         form = SubmissionForm(request.POST)
         if form.is_spam():
@@ -421,9 +425,18 @@ def submit_offer(request):
         problem = form.check_token()
         if problem:
             form.add_error(None, problem)
+        elif valid and not consume_token(form.data["token"]):
+            form.add_error(
+                None,
+                _(
+                    "Dieses Formular wurde schon einmal abgeschickt. Möchten Sie einen weiteren Vorschlag "
+                    "machen, prüfen Sie bitte Ihre Angaben und senden Sie das Formular noch einmal ab."
+                ),
+            )
         elif valid:
+            if not count_submission(request):
+                return render(request, "offers/offer_submit_limit.html", status=429)
             store(form, lambda offer: request.build_absolute_uri(reverse("admin:offers_offer_change", args=[offer.pk])))
-            count_submission(request)
             return redirect("offers:submit-done")
         data = form.data.copy()
         data["token"] = make_token()

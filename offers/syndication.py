@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
+from . import cells
 from .filters import OfferFilter
 from .models import Offer
 
@@ -35,8 +36,22 @@ def filtered_offers(request):
     return queryset.order_by("-published_at", "title")
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are declared plain text: a feed reader shows stored markup as text, never as HTML.
+
+    Django's Atom1Feed always writes `<summary type="html">`; the summaries here are plain text (no Markdown,
+    no HTML), so that declaration would make a reader render whatever markup an editor or a suggestion typed.
+    """
+
+    def add_item_elements(self, handler, item):
+        summary = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class OfferFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "Transferportal NRW – neue Angebote"
     subtitle = "Transfer- und Unterstützungsangebote für KMU in Nordrhein-Westfalen, mit Ihren Filtern."
 
@@ -81,16 +96,31 @@ def _event(offer, request):
     event.add("dtend", end + datetime.timedelta(days=1))  # all-day events end exclusively
     event.add("description", f"{offer.summary}\n\nAnbieter: {offer.provider.name}")
     event.add("url", request.build_absolute_uri(offer.get_absolute_url()))
+    location = event_location(offer)
+    if location:
+        event.add("location", location)
     if offer.contact_email:
         event.add("organizer", f"mailto:{offer.contact_email}", parameters={"cn": offer.provider.name})
     return event
+
+
+def event_location(offer):
+    """ "Online" for online offers, else the regions the offer is for (no venue is recorded, only the area)."""
+    if offer.format == Offer.Format.ONLINE:
+        return "Online"
+    return ", ".join(region.name for region in offer.coverage.all())
+
+
+def one_line(text):
+    """Line breaks and tabs as spaces: for single-line values (the calendar's name) that must not break a line."""
+    return " ".join(str(text).split())
 
 
 def _calendar(offers, request, name):
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Transferportal NRW//Angebote//DE")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", icalendar.vText(one_line(name)))
     for offer in offers:
         if offer.start_date or offer.deadline:
             calendar.add_component(_event(offer, request))
@@ -101,7 +131,7 @@ def _calendar(offers, request, name):
 
 @require_GET
 def offer_calendar(request, slug):
-    offer = get_object_or_404(Offer.objects.public().select_related("provider"), slug=slug)
+    offer = get_object_or_404(Offer.objects.public().select_related("provider").prefetch_related("coverage"), slug=slug)
     if not (offer.start_date or offer.deadline):
         raise Http404("Dieses Angebot hat keinen Termin.")
     return _calendar([offer], request, offer.title)
@@ -176,7 +206,7 @@ def export_csv(request):
         row = export_row(offer, request)
         writer.writerow(
             [
-                ", ".join(value) if isinstance(value, list) else ("" if value is None else value)
+                cells.neutralise(", ".join(value) if isinstance(value, list) else ("" if value is None else value))
                 for value in row.values()
             ]
         )

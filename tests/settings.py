@@ -10,6 +10,10 @@ from allianz_portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# Pages in local memory; rate limits and used form tokens in the shared database cache, as in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    "ratelimit": CACHES["ratelimit"],  # noqa: F405
+}
 PAGE_CACHE_TIMEOUT = 0  # tests read response.context; tests/performance switch the page cache on
 STATIC_ROOT = None  # tests serve nothing from collectstatic's folder

@@ -59,8 +59,9 @@ def test_container_and_makefile_start_gunicorn_identically():
     dry_run = subprocess.run(
         ["make", "--no-print-directory", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    (line,) = [line for line in dry_run.stdout.splitlines() if "gunicorn" in line]
-    make_cmd = shlex.split(line)
+    assert dry_run.stdout.split() == ["bin/serve"]
+    (line,) = [line for line in (ROOT / "bin" / "serve").read_text().splitlines() if "bin/gunicorn " in line]
+    make_cmd = shlex.split(line.removesuffix("&"))
     make_cmd[0] = Path(make_cmd[0]).name  # .venv/bin/gunicorn -> gunicorn
     assert cmd == make_cmd
     assert cmd[0] == "gunicorn" and "allianz_portal.wsgi" in cmd

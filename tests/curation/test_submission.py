@@ -2,6 +2,7 @@
 
 import logging
 import re
+import types
 
 import pytest
 from django.core import mail
@@ -57,8 +58,11 @@ def valid_data(**overrides):
 
 @pytest.fixture(autouse=True)
 def _token_clock(monkeypatch):
-    """A fixed clock (also for the token's signature): tokens made with now=0 were rendered 10 minutes ago."""
-    monkeypatch.setattr(submission.time, "time", lambda: 600.0)
+    """A fixed clock for the form: tokens made with now=0 were rendered 10 minutes ago.
+
+    Only the form's clock: the shared cache (used tokens, rate limits) keeps real time for its expiry.
+    """
+    monkeypatch.setattr(submission, "time", types.SimpleNamespace(time=lambda: 600.0))
 
 
 @pytest.fixture
@@ -221,9 +225,82 @@ def test_rate_limit_five_per_hour_then_429(anon):
 
 
 def test_rate_limit_uses_the_proxys_forwarded_address(anon, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's REMOTE_ADDR plays the proxy
     for n in range(5):
         response = anon.post(URL, valid_data(title=f"Über Proxy {n}"), HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
         assert response.status_code == 302
     assert anon.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7").status_code == 429
     assert anon.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.2").status_code == 302
+
+
+def test_a_token_is_accepted_only_once(anon):
+    """Finding 2: one captured token cannot be replayed (it was 39 stored posts from one token)."""
+    data = valid_data(title="Einmal-Token")
+    assert anon.post(URL, data).status_code == 302
+    replay = anon.post(URL, data)
+    assert replay.status_code == 400
+    assert "schon einmal abgeschickt" in replay.content.decode()
+    assert OfferSubmission.objects.count() == 1
+    assert anon.post(URL, data, REMOTE_ADDR="198.51.100.77").status_code == 400  # from elsewhere too
+    assert OfferSubmission.objects.count() == 1
+
+
+def test_rotating_forwarded_headers_from_an_untrusted_peer_do_not_bypass_the_limit(anon, settings):
+    """Finding 1: without a configured proxy the peer's own address counts, whatever X-Forwarded-For says."""
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
+    for n in range(8):
+        anon.post(
+            URL,
+            valid_data(title=f"Rotierend {n}"),
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            HTTP_FORWARDED=f"for=192.0.2.{n}",
+        )
+    assert OfferSubmission.objects.count() == submission.RATE_LIMIT
+
+
+def test_the_limit_is_counted_in_the_shared_database_cache(anon, settings):
+    """Finding 2: the counter and the used tokens live in the cache every worker shares, not in process memory."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import BaseDatabaseCache
+    from django.db import connection
+
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    assert isinstance(cache, BaseDatabaseCache)
+    assert anon.post(URL, valid_data(title="Gezählt")).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM portal_ratelimit_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert any("used-token" in key for key in keys)
+    assert any(key.startswith(":1:rl:") for key in keys)  # django-ratelimit's counter
+
+
+def test_database_cache_incr_is_atomic_across_connections(transactional_db, settings):
+    """Two threads (two database connections) counting 2 × 20 times end at 40: no lost update."""
+    import threading
+
+    from django.core.cache import caches
+    from django.db import connections
+
+    if connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db():
+        pytest.skip("an in-memory SQLite database is not shared between threads")
+    cache = caches[settings.RATELIMIT_USE_CACHE]
+    cache.add("zaehler", 0, 60)
+    errors = []
+
+    def count():
+        try:
+            for _ in range(20):
+                caches[settings.RATELIMIT_USE_CACHE].incr("zaehler")
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=count) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert cache.get("zaehler") == 40

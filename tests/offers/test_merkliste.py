@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from offers import merkliste
 from offers.models import Offer
@@ -12,6 +12,12 @@ MERKLISTE = "/angebote/merkliste/"
 ADD = "/angebote/merkliste/merken/"
 REMOVE = "/angebote/merkliste/entfernen/"
 COMPARE = "/angebote/vergleich/"
+
+
+def saved(client):
+    """The offer ids in the client's Merkliste cookie, read the way the site reads them."""
+    request = RequestFactory().get("/", HTTP_COOKIE=client.cookies.output(header="", sep=";"))
+    return merkliste.saved_ids(request)
 
 
 def add(client, offer, headers=None, **extra):
@@ -35,7 +41,7 @@ def test_adding_sets_the_session_and_shows_the_offer(client):
     response = add(client, offer)
     assert response.status_code == 302
     assert response["Location"] == offer.get_absolute_url()
-    assert settings.SESSION_COOKIE_NAME in response.cookies
+    assert merkliste.COOKIE_NAME in response.cookies
 
     detail = client.get(offer.get_absolute_url()).content.decode()
     assert "„Digitalberatung Ruhr“ steht jetzt auf Ihrer Merkliste." in detail  # the confirmation shows once
@@ -51,7 +57,7 @@ def test_adding_twice_keeps_one_entry_and_redirects_to_safe_next(client):
     add(client, offer)
     response = add(client, offer, next="/angebote/?seite=2")
     assert response["Location"] == "/angebote/?seite=2"
-    assert client.session[merkliste.SESSION_KEY] == [offer.pk]
+    assert saved(client) == [offer.pk]
     response = add(client, offer, next="https://evil.example/")
     assert response["Location"] == offer.get_absolute_url()
 
@@ -62,7 +68,7 @@ def test_removing(client):
     add(client, second)
     response = client.post(REMOVE, {"angebot": first.pk})
     assert response["Location"] == MERKLISTE
-    assert client.session[merkliste.SESSION_KEY] == [second.pk]
+    assert saved(client) == [second.pk]
     html = client.get(MERKLISTE).content.decode()
     assert "„Erstes Angebot“ wurde von der Merkliste entfernt." in html
     assert "Zweites Angebot" in html
@@ -74,7 +80,7 @@ def test_only_public_offers(client):
     response = add(client, draft)
     assert response.status_code == 400
     assert "nicht mehr veröffentlicht" in response.content.decode()
-    assert merkliste.SESSION_KEY not in client.session
+    assert saved(client) == []
     assert client.post(ADD, {"angebot": "abc"}).status_code == 400
     assert client.post(REMOVE, {"angebot": "<script>"}).status_code == 400
 
@@ -94,10 +100,10 @@ def test_get_and_cross_site_posts_are_refused(client):
     assert client.get(ADD).status_code == 405
     assert add(client, offer, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert add(client, offer, headers={"Origin": "https://evil.example"}).status_code == 403
-    assert merkliste.SESSION_KEY not in client.session
+    assert saved(client) == []
     same_site = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
     assert add(client, offer, headers=same_site).status_code == 302
-    assert client.session[merkliste.SESSION_KEY] == [offer.pk]
+    assert saved(client) == [offer.pk]
 
 
 def test_cap(client, monkeypatch):
@@ -105,7 +111,7 @@ def test_cap(client, monkeypatch):
     offers = [make_offer() for _ in range(4)]
     for offer in offers:
         add(client, offer)
-    assert client.session[merkliste.SESSION_KEY] == [offer.pk for offer in offers[:3]]
+    assert saved(client) == [offer.pk for offer in offers[:3]]
     assert "Ihre Merkliste ist voll (3 Angebote)" in client.get(MERKLISTE).content.decode()
 
 
@@ -225,3 +231,37 @@ def test_page_cache_never_mixes_merklisten(client):
         assert "Von der Merkliste entfernen" not in theirs.content.decode()
         assert "Merkliste (" not in theirs.content.decode()
         assert not theirs.cookies
+
+
+def test_saving_offers_anonymously_stores_no_session_row(client):
+    """Finding 12: each anonymous Merkliste POST created a session row; the Merkliste is a signed cookie now."""
+    from django.contrib.sessions.models import Session
+
+    offers = [make_offer(title=f"Gemerkt {n}") for n in range(3)]
+    for offer in offers:
+        assert add(client, offer).status_code == 302
+    client.post(REMOVE, {"angebot": offers[0].pk})
+    client.get("/")  # shows the confirmations
+    html = client.get(MERKLISTE).content.decode()
+    assert "Gemerkt 1" in html and "Gemerkt 2" in html and "Gemerkt 0" not in html
+    assert Session.objects.count() == 0
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+    for _ in range(5):  # a bot without cookies
+        add(Client(), offers[1])
+    assert Session.objects.count() == 0
+
+
+def test_a_forged_merkliste_cookie_is_ignored(client):
+    offer = make_offer(title="Echt")
+    client.cookies[merkliste.COOKIE_NAME] = f"{offer.pk}"  # unsigned
+    assert "Noch nichts gemerkt" in client.get(MERKLISTE).content.decode()
+    add(client, offer)
+    value = client.cookies[merkliste.COOKIE_NAME].value
+    client.cookies[merkliste.COOKIE_NAME] = value.replace(f"{offer.pk}:", "99999:", 1)
+    assert saved(client) == []
+
+
+def test_the_page_cache_knows_the_merkliste_cookie():
+    from allianz_portal.pagecache import PERSONAL_COOKIES
+
+    assert merkliste.COOKIE_NAME in PERSONAL_COOKIES

@@ -83,3 +83,56 @@ def test_bad_filters_in_feeds_and_exports_are_harmless(client, offers):
         response = client.get(url, {"thema": "<script>", "seite": "x", "region": "\x00", "q": "robotik:* & !("})
         assert response.status_code == 200
         assert b"<script>" not in response.content
+
+
+FORMULA = '=HYPERLINK("https://example.org/boese","Klick")'
+
+
+def test_public_csv_neutralises_formula_cells(client):
+    """Finding 8: a formula in a title or phone number arrives in the spreadsheet as text, not as a formula."""
+    make_offer(title=FORMULA, summary="@SUMME(A1:A9)", contact_phone="+49 521 1234", slug="formel")
+    response = client.get("/angebote/export.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    (row,) = rows
+    assert row["Titel"] == "'" + FORMULA
+    assert row["Kurzbeschreibung"] == "'@SUMME(A1:A9)"
+    assert row["Telefon"] == "'+49 521 1234"
+    assert row["Angebotsart"] == "Beratung"  # ordinary texts unchanged
+    assert client.get("/angebote/export.json").json()["offers"][0]["title"] == FORMULA  # JSON is data, not cells
+
+
+def test_atom_summaries_are_declared_plain_text(client):
+    """Finding 9: markup typed into a summary is shown by feed readers as text."""
+    make_offer(title="Markup-Test", summary='<img src=x onerror="alert(1)"> <b>fett</b>')
+    root = ET.fromstring(client.get("/angebote/feed/").content)
+    (entry,) = root.findall(f"{ATOM}entry")
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == '<img src=x onerror="alert(1)"> <b>fett</b>'
+    assert entry.find(f"{ATOM}title").text == "Markup-Test"
+
+
+def test_offer_calendar_survives_line_breaks_and_has_dates_and_location(client):
+    """Finding 9: a title with CR/LF gave a 500 on the per-offer calendar; now it is escaped like the list's."""
+    start = timezone.localdate() + datetime.timedelta(days=3)
+    offer = make_offer(
+        title="Werkstatttag\r\nBEGIN:VEVENT\r\nSUMMARY:gefälscht",
+        offer_type="veranstaltung",
+        coverage=["kreis-lippe"],
+        start_date=start,
+        end_date=start + datetime.timedelta(days=1),
+    )
+    online = make_offer(title="Webinar\nKI", format="online", deadline=start)
+    response = client.get(f"/angebote/{offer.slug}/kalender.ics")
+    assert response.status_code == 200
+    calendar = icalendar.Calendar.from_ical(response.content)
+    (event,) = calendar.walk("VEVENT")  # the title did not open a second event
+    assert str(event["summary"]) == "Werkstatttag\nBEGIN:VEVENT\nSUMMARY:gefälscht"
+    assert event.decoded("dtstart") == start
+    assert event.decoded("dtend") == start + datetime.timedelta(days=2)
+    assert str(event["location"]) == "Kreis Lippe"
+    assert "\n" not in str(calendar["x-wr-calname"])
+    listed = icalendar.Calendar.from_ical(client.get("/angebote/kalender.ics").content)
+    assert {str(e["location"]) for e in listed.walk("VEVENT")} == {"Kreis Lippe", "Online"}
+    single = icalendar.Calendar.from_ical(client.get(f"/angebote/{online.slug}/kalender.ics").content)
+    assert str(single.walk("VEVENT")[0]["location"]) == "Online"

@@ -122,3 +122,50 @@ def test_python_generated_markup_carries_no_inline_styles():
             if re.search(r"""[\s'"]style=["'{\\]""", path.read_text()):
                 offenders.append(str(path.relative_to(settings.BASE_DIR)))
     assert offenders == []
+
+
+def assert_site_headers(response):
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    csp = policy(response)
+    assert csp["default-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in csp["script-src"]
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "status", "text"),
+    [
+        ("/", "evil.example", 400, "Diese Anfrage können wir nicht verarbeiten"),  # DisallowedHost
+        ("/healthz", "evil.example", 200, "ok"),
+        ("/healthz", "testserver", 200, "ok"),
+        ("/readyz", "testserver", 200, "bereit"),
+        ("/gibt-es-nicht/", "testserver", 404, "Diese Seite gibt es nicht"),
+    ],
+)
+def test_headers_also_on_health_checks_and_early_errors(client, url, host, status, text):
+    """Finding 10: 400 for an unknown host and the health checks carried no CSP, X-Frame-Options or nosniff."""
+    response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == status
+    assert text in response.content.decode()
+    assert_site_headers(response)
+
+
+def test_headers_on_the_503_maintenance_page_and_readyz_failure(client, monkeypatch):
+    from django.db import OperationalError, connection
+    from django.db.migrations import executor
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(executor.MigrationExecutor, "__init__", refuse)
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+    client.raise_request_exception = False
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and "Datenbank" in ready.content.decode()
+    assert_site_headers(ready)
+    page = client.get("/angebote/")
+    assert page.status_code == 503 and "gleich wieder da" in page.content.decode()
+    assert_site_headers(page)

@@ -65,7 +65,7 @@ def test_lockout_ends_after_the_cool_off(client, editor):
 
 
 def test_behind_the_proxy_the_forwarded_address_counts(client, editor, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     for _ in range(5):
         client.post(
             "/admin/login/",
@@ -74,3 +74,27 @@ def test_behind_the_proxy_the_forwarded_address_counts(client, editor, settings)
             HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7",  # a spoofed entry, then the address the proxy saw
         )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+def test_rotating_forwarded_headers_from_an_untrusted_peer_do_not_bypass_the_lockout(client, editor, settings):
+    """Finding 1: an attacker who sends a new X-Forwarded-For with every try is still one address."""
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]  # a proxy exists, but the attacker is not it
+    for n in range(5):
+        response = client.post(
+            "/admin/login/",
+            {"username": "redakteurin", "password": "falsch"},
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            HTTP_FORWARDED=f"for=192.0.2.{n}",
+        )
+    assert response.status_code == 429
+    sixth = client.post(
+        "/admin/login/",
+        {"username": "redakteurin", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert sixth.status_code == 429
+    assert "Anmeldung vorübergehend gesperrt" in sixth.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
