@@ -334,6 +334,10 @@ class Loader:
             return [mapping[key] for key in keys]
 
         rows = data.get("offer", [])
+        facts = read_toml(DEMO / "facts.toml")
+        unknown = sorted(set(facts) - {row["slug"] for row in rows})
+        if unknown:
+            raise FixtureError(f"facts.toml: unbekannte Angebote {unknown}")
         offers = {}
         now = timezone.now()
         for index, row in enumerate(rows):
@@ -363,6 +367,7 @@ class Loader:
                     "published_at": now - datetime.timedelta(days=(index * 3) % 200, hours=index),
                     "last_verified": day(-row.get("verified_days_ago", 30)),
                     "is_demo": True,
+                    **offer_facts(facts.get(slug, {})),
                 },
                 m2m={
                     "target_groups": pick(groups, row.get("target_groups", []), "Zielgruppen", slug),
@@ -381,6 +386,22 @@ class Loader:
             if set(offer.funded_by.values_list("pk", flat=True)) != {funder.pk for funder in funders}:
                 offer.funded_by.set(funders)
         return offers
+
+
+def offer_facts(row):
+    """The funding and cost fields of one entry of fixtures/demo/facts.toml (missing ones emptied)."""
+    sizes = row.get("sizes", [])
+    unknown = set(sizes) - {"kleinst", "klein", "mittel"}
+    if unknown:
+        raise FixtureError(f"facts.toml: unbekannte Unternehmensgrößen {sorted(unknown)}")
+    return {
+        **{name: row.get(name) for name in ("max_amount", "rate_micro", "rate_small", "rate_medium", "price_from")},
+        "own_contribution": row.get("own_contribution", ""),
+        "duration": row.get("duration", ""),
+        "for_micro": "kleinst" in sizes,
+        "for_small": "klein" in sizes,
+        "for_medium": "mittel" in sizes,
+    }
 
 
 def kreis_display_name(name, kind):
