@@ -385,7 +385,46 @@ class Loader:
             offer = offers[row["slug"]]
             if set(offer.funded_by.values_list("pk", flat=True)) != {funder.pk for funder in funders}:
                 offer.funded_by.set(funders)
+        self.load_practice(read_toml(DEMO / "practice.toml").get("example", []), offers, networks, regions)
         return offers
+
+    def load_practice(self, rows, offers, networks, regions):
+        """Demo practice examples (flagged `is_demo`), linked to the demo offers and the networks."""
+        from practice.models import PracticeExample
+
+        now = timezone.now()
+        for index, row in enumerate(rows):
+            slug = row["slug"]
+            unknown = [key for key in (*row.get("offers", []), *row.get("funding", [])) if key not in offers]
+            unknown += [key for key in row.get("networks", []) if key not in networks]
+            if unknown or row["kreis"] not in regions:
+                raise FixtureError(f"Praxisbeispiel {slug}: unbekannt {unknown or row['kreis']}")
+            self.upsert(
+                PracticeExample,
+                {"slug": slug},
+                {
+                    "title": row["title"],
+                    "summary": row["summary"].strip(),
+                    "company_name": row.get("company_name", ""),
+                    "company_size": row["company_size"],
+                    "kreis": regions[row["kreis"]],
+                    "sector": row["sector"],
+                    "challenge": row["challenge"].strip(),
+                    "approach": row["approach"].strip(),
+                    "result": row["result"].strip(),
+                    "lessons": row.get("lessons", "").strip(),
+                    "status": PracticeExample.Status.PUBLISHED,
+                    "published_at": now - datetime.timedelta(days=7 * index + 1),
+                    "is_demo": True,
+                },
+                m2m={
+                    "offers": [offers[key] for key in row.get("offers", [])],
+                    "funding": [offers[key] for key in row.get("funding", [])],
+                    "networks": [networks[key] for key in row.get("networks", [])],
+                    "topics": [self.topic(name) for name in row.get("topics", [])],
+                },
+                create_only=("published_at",),
+            )
 
 
 def offer_facts(row):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "partners",
     "offers",
     "alliance",
+    "practice",
     "api",
 ]
 

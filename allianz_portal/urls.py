@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("angebote/", include("offers.urls")),
     path("", include("regions.urls")),
     path("partner/", include("partners.urls")),
+    path("praxisbeispiele/", include("practice.urls")),
     path("", include("alliance.urls")),
     prefix_default_language=False,
 )
