@@ -86,6 +86,7 @@ class StaticSitemap(Sitemap):
             "alliance:board",
             "alliance:theses",
             "alliance:recommendations",
+            "alliance:documents",
         ]
 
     def location(self, name):

@@ -47,6 +47,7 @@ ENGLISH_PAGES = [
     "/en/angebote/vorschlagen/",
     "/en/angebote/?groesse=kleinst&foerderung=10000&frist_bis=31.02.2026&termin_von=2026-12-01",
     "/en/praxisbeispiele/",
+    "/en/allianz/dokumente/",
     "/en/praxisbeispiele/?region=atlantis",
     *[f"/en/{key}/" for key in Page.Key.values if key != Page.Key.ABOUT],
 ]
