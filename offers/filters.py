@@ -27,10 +27,8 @@ SORT_CHOICES = [
     ("termin", _("Nächster Termin")),
 ]
 CURRENT_CHOICES = [("ja", _("Nur aktuelle Angebote")), ("nein", _("Auch beendete Angebote"))]
-FUNDING_CHOICES = [
-    (str(step), lazy(lambda step: gettext("ab %(price)s") % {"price": euro(step)}, str)(step)) for step in FUNDING_STEPS
-]
-# Dates as the browser's date input sends them (ISO) or as people type them (31.12.2026).
+FUNDING_CHOICES = [(str(step), lazy(euro, str)(step)) for step in FUNDING_STEPS]
+# Dates as people type them (31.12.2026) or in ISO form (2026-12-31, as links and the API use them).
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 

@@ -141,7 +141,7 @@ class OfferListView(PublicOfferMixin, ListView):
             region_options=self.region_options(index),
             selected_region=filterset.cleaned("region") or "",
             date_filters=[
-                (name, label, day.isoformat() if (day := filterset.cleaned(name)) else "")
+                (name, label, day.strftime("%d.%m.%Y") if (day := filterset.cleaned(name)) else "")
                 for name, label in DATE_FILTERS.items()
             ],
             breadcrumbs=[(None, _("Angebote"))],
