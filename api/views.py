@@ -81,7 +81,12 @@ FILTER_PARAMETERS = [
         ("foerderung", "Förderung ab … Euro (Höchstbetrag mindestens so hoch)", False),
     ]
 ] + [
-    OpenApiParameter(name, OpenApiTypes.DATE, description=description)
+    # A date, or empty for "no filter" (as in the website's form).
+    OpenApiParameter(
+        name,
+        {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]},
+        description=description,
+    )
     for name, description in [
         ("frist_bis", "Einreichungsfrist spätestens an diesem Tag (JJJJ-MM-TT)"),
         ("termin_von", "Termin endet frühestens an diesem Tag (JJJJ-MM-TT)"),
