@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Page, Recommendation, Thesis
+from .models import Document, Page, Recommendation, Thesis
 
 
 @admin.register(Page)
@@ -27,3 +27,19 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_display_links = ["title"]
     search_fields = ["title", "text"]
     autocomplete_fields = ["offers", "networks", "topics"]
+
+
+@admin.register(Document)
+class DocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "date", "language", "is_accessible", "is_demo"]
+    list_filter = ["kind", "language", "is_accessible", "is_demo"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "date"
+    fields = [
+        "title", "slug", "kind", "date", "language", "summary", "file", "is_accessible", "accessibility_note",
+        "is_demo",
+    ]  # fmt: skip
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user")

@@ -24,5 +24,7 @@ urlpatterns = [
     path("allianz/board/", views.board, name="board"),
     path("allianz/thesen/", views.theses, name="theses"),
     path("allianz/empfehlungen/", views.recommendations, name="recommendations"),
+    path("allianz/dokumente/", views.documents, name="documents"),
+    path("allianz/dokumente/<slug:slug>/", views.document, name="document"),
     path("<page:slug>/", views.page, name="page"),
 ]

@@ -336,6 +336,10 @@ class Loader:
             return [mapping[key] for key in keys]
 
         rows = data.get("offer", [])
+        facts = read_toml(DEMO / "facts.toml")
+        unknown = sorted(set(facts) - {row["slug"] for row in rows})
+        if unknown:
+            raise FixtureError(f"facts.toml: unbekannte Angebote {unknown}")
         offers = {}
         now = timezone.now()
         for index, row in enumerate(rows):
@@ -365,6 +369,7 @@ class Loader:
                     "published_at": now - datetime.timedelta(days=(index * 3) % 200, hours=index),
                     "last_verified": day(-row.get("verified_days_ago", 30)),
                     "is_demo": True,
+                    **offer_facts(facts.get(slug, {})),
                 },
                 m2m={
                     "target_groups": pick(groups, row.get("target_groups", []), "Zielgruppen", slug),
@@ -382,7 +387,62 @@ class Loader:
             offer = offers[row["slug"]]
             if set(offer.funded_by.values_list("pk", flat=True)) != {funder.pk for funder in funders}:
                 offer.funded_by.set(funders)
+        self.load_practice(read_toml(DEMO / "practice.toml").get("example", []), offers, networks, regions)
         return offers
+
+    def load_practice(self, rows, offers, networks, regions):
+        """Demo practice examples (flagged `is_demo`), linked to the demo offers and the networks."""
+        from practice.models import PracticeExample
+
+        now = timezone.now()
+        for index, row in enumerate(rows):
+            slug = row["slug"]
+            unknown = [key for key in (*row.get("offers", []), *row.get("funding", [])) if key not in offers]
+            unknown += [key for key in row.get("networks", []) if key not in networks]
+            if unknown or row["kreis"] not in regions:
+                raise FixtureError(f"Praxisbeispiel {slug}: unbekannt {unknown or row['kreis']}")
+            self.upsert(
+                PracticeExample,
+                {"slug": slug},
+                {
+                    "title": row["title"],
+                    "summary": row["summary"].strip(),
+                    "company_name": row.get("company_name", ""),
+                    "company_size": row["company_size"],
+                    "kreis": regions[row["kreis"]],
+                    "sector": row["sector"],
+                    "challenge": row["challenge"].strip(),
+                    "approach": row["approach"].strip(),
+                    "result": row["result"].strip(),
+                    "lessons": row.get("lessons", "").strip(),
+                    "status": PracticeExample.Status.PUBLISHED,
+                    "published_at": now - datetime.timedelta(days=7 * index + 1),
+                    "is_demo": True,
+                },
+                m2m={
+                    "offers": [offers[key] for key in row.get("offers", [])],
+                    "funding": [offers[key] for key in row.get("funding", [])],
+                    "networks": [networks[key] for key in row.get("networks", [])],
+                    "topics": [self.topic(name) for name in row.get("topics", [])],
+                },
+                create_only=("published_at",),
+            )
+
+
+def offer_facts(row):
+    """The funding and cost fields of one entry of fixtures/demo/facts.toml (missing ones emptied)."""
+    sizes = row.get("sizes", [])
+    unknown = set(sizes) - {"kleinst", "klein", "mittel"}
+    if unknown:
+        raise FixtureError(f"facts.toml: unbekannte Unternehmensgrößen {sorted(unknown)}")
+    return {
+        **{name: row.get(name) for name in ("max_amount", "rate_micro", "rate_small", "rate_medium", "price_from")},
+        "own_contribution": row.get("own_contribution", ""),
+        "duration": row.get("duration", ""),
+        "for_micro": "kleinst" in sizes,
+        "for_small": "klein" in sizes,
+        "for_medium": "mittel" in sizes,
+    }
 
 
 def kreis_display_name(name, kind):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from alliance.models import Page
 from offers.models import Offer
 from partners.models import Institution
+from practice.models import PracticeExample
 from regions.models import Region, RegionalNetwork
 
 
@@ -60,6 +61,16 @@ class PageSitemap(Sitemap):
         return page.updated_at
 
 
+class PracticeSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return PracticeExample.objects.public().order_by("pk")
+
+    def lastmod(self, example):
+        return example.updated_at
+
+
 class StaticSitemap(Sitemap):
     priority = 0.9
 
@@ -71,9 +82,11 @@ class StaticSitemap(Sitemap):
             "regions:transfer-map",
             "regions:network-list",
             "partners:list",
+            "practice:list",
             "alliance:board",
             "alliance:theses",
             "alliance:recommendations",
+            "alliance:documents",
         ]
 
     def location(self, name):
@@ -87,6 +100,7 @@ SITEMAPS = {
     "netzwerke": NetworkSitemap,
     "partner": InstitutionSitemap,
     "texte": PageSitemap,
+    "praxisbeispiele": PracticeSitemap,
 }
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "partners",
     "offers",
     "alliance",
+    "practice",
     "api",
 ]
 
@@ -245,6 +246,10 @@ USE_TZ = True
 # Static files: the project's own stylesheet plus KERN UX from node_modules (installed by `make`).
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploads (the alliance's PDF documents). Django serves them only with DJANGO_DEBUG=1; in production the
+# web server serves MEDIA_ROOT under MEDIA_URL from storage all containers share (docs/operations.md).
+MEDIA_URL = "/medien/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 KERN_DIST = BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"
 STATICFILES_DIRS = [BASE_DIR / "static", ("kern", KERN_DIST)]
 STORAGES = {

@@ -25,9 +25,15 @@ urlpatterns += i18n_patterns(
     path("angebote/", include("offers.urls")),
     path("", include("regions.urls")),
     path("partner/", include("partners.urls")),
+    path("praxisbeispiele/", include("practice.urls")),
     path("", include("alliance.urls")),
     prefix_default_language=False,
 )
+
+if settings.DEBUG:  # uploaded documents; production serves MEDIA_ROOT from the web server (docs/operations.md)
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if settings.BENCH_FLOOR:  # benchmarks only (make bench): the constant page the real ones are compared with
     from bench.views import floor

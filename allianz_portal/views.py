@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from allianz_portal.middleware import is_database_unavailable, maintenance_response
 from allianz_portal.pagecache import cache_public_page
 from offers.facets import facet_index
-from offers.stats import count_by_type, count_in_regions, topic_counts
+from offers.stats import count_by_type, count_in_regions, deadlines_soon, topic_counts
 from regions.models import Region
 
 
@@ -22,6 +22,7 @@ def home(request):
     for bezirk in bezirke:
         bezirk.offer_count = region_counts[bezirk.pk]
     topics = topic_counts(index, current)
+    deadlines = deadlines_soon(index, current)
     return render(
         request,
         "home.html",
@@ -31,6 +32,7 @@ def home(request):
             "topics": topics[:12],
             "all_topics": sorted(topics, key=lambda topic: topic[1].casefold()),
             "bezirke": bezirke,
+            "deadlines": deadlines,
         },
     )
 

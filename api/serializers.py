@@ -76,9 +76,13 @@ class OfferSerializer(serializers.ModelSerializer):
             "id", "slug", "url", "title", "summary", "description", "offer_type", "provider", "network", "topics",
             "target_groups", "dimensions", "coverage", "cost", "format", "start_date", "end_date", "deadline",
             "contact_name", "contact_email", "contact_phone", "external_url", "funded_by", "published_at",
-            "last_verified",
+            "last_verified", "max_amount", "rate_micro", "rate_small", "rate_medium", "own_contribution", "duration",
+            "price_from", "company_sizes",
         ]  # fmt: skip
 
+    company_sizes = serializers.SerializerMethodField(
+        help_text="Förderfähige Unternehmensgrößen (EU-Definition); leer: jede Größe."
+    )
     external_url = serializers.URLField(source="url", read_only=True, allow_blank=True)
 
     def get_url(self, offer) -> str:
@@ -86,6 +90,9 @@ class OfferSerializer(serializers.ModelSerializer):
 
     def get_topics(self, offer) -> list[str]:
         return [topic.slug for topic in offer.topics.all()]
+
+    def get_company_sizes(self, offer) -> list[str]:
+        return [str(size) for size in offer.company_sizes]
 
     def get_funded_by(self, offer) -> list[int]:
         return [funder.pk for funder in offer.funded_by.all() if funder.is_public]

@@ -13,7 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from offers.filters import OfferFilter
-from offers.models import Offer
+from offers.models import FUNDING_STEPS, CompanySize, Offer
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
@@ -60,6 +60,8 @@ ENUMS = {
     "format": ["", *Offer.Format.values],
     "aktuell": ["", "ja", "nein"],
     "ortserkennung": ["", "ja", "nein"],
+    "groesse": ["", *CompanySize.values],
+    "foerderung": ["", *(str(step) for step in FUNDING_STEPS)],
 }
 FILTER_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=description, many=many, enum=ENUMS.get(name))
@@ -77,6 +79,20 @@ FILTER_PARAMETERS = [
         ("format", "Format, mehrfach möglich", True),
         ("anbieter", "Anbieter (Slug)", False),
         ("aktuell", "ja (Standard) oder nein", False),
+        ("groesse", "Unternehmensgröße (EU-Definition), mehrfach möglich", True),
+        ("foerderung", "Förderung ab … Euro (Höchstbetrag mindestens so hoch)", False),
+    ]
+] + [
+    # A date, or empty for "no filter" (as in the website's form).
+    OpenApiParameter(
+        name,
+        {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "enum": [""]}]},
+        description=description,
+    )
+    for name, description in [
+        ("frist_bis", "Einreichungsfrist spätestens an diesem Tag (JJJJ-MM-TT)"),
+        ("termin_von", "Termin endet frühestens an diesem Tag (JJJJ-MM-TT)"),
+        ("termin_bis", "Termin beginnt spätestens an diesem Tag (JJJJ-MM-TT)"),
     ]
 ]
 
@@ -92,7 +108,8 @@ def _integer(request, name, default):
         raise ValidationError({name: ["Bitte genau eine ganze Zahl angeben."]}) from None
 
 
-STRICT_FILTERS = ("art", "kosten", "format", "aktuell", "ortserkennung")
+STRICT_FILTERS = ("art", "kosten", "format", "aktuell", "ortserkennung", "groesse", "foerderung")
+DATE_PARAMETERS = ("frist_bis", "termin_von", "termin_bis")
 
 BAD_REQUEST = OpenApiResponse(
     response={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
@@ -142,6 +159,9 @@ class OfferViewSet(ReadOnlyViewSet):
             if rejected or name in filterset.form.errors:
                 allowed = ", ".join(value for value, _ in filterset.filters[name].extra["choices"])
                 errors[name] = [f"Unbekannter Wert. Erlaubt: {allowed}"]
+        for name in DATE_PARAMETERS:
+            if name in filterset.form.errors:
+                errors[name] = ["Bitte ein Datum im Format JJJJ-MM-TT angeben."]
         if errors:
             raise ValidationError(errors)
 

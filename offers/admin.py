@@ -162,6 +162,19 @@ class OfferAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ),
         ("Termine", {"fields": ["start_date", "end_date", "deadline"]}),
         ("Kontakt", {"fields": ["contact_name", "contact_email", "contact_phone", "url"]}),
+        (
+            "Förderung und Kosten",
+            {
+                "fields": [
+                    "max_amount",
+                    ("rate_micro", "rate_small", "rate_medium"),
+                    "own_contribution",
+                    "duration",
+                    "price_from",
+                    ("for_micro", "for_small", "for_medium"),
+                ]
+            },
+        ),
         ("Finanzierung", {"fields": ["funded_by"]}),
         (
             "Veröffentlichung",

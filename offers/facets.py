@@ -34,7 +34,10 @@ from django.utils import timezone
 from regions import coverage
 
 # Facets in the order they are shown; "region" counts by coverage containment.
-FACETS = ("region", "art", "thema", "zielgruppe", "dimension", "kosten", "format", "netzwerk", "anbieter")
+FACETS = (
+    "region", "art", "thema", "zielgruppe", "dimension", "groesse", "kosten", "foerderung", "format", "netzwerk",
+    "anbieter",
+)  # fmt: skip
 
 MEMO_SIZE = 3  # entries kept per memo and process (the current state and a few just before it)
 
@@ -377,7 +380,8 @@ def facet_index():
 def _build(now, today):
     from regions.models import Region
 
-    from .models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
+    from .filters import FUNDING_CHOICES
+    from .models import FUNDING_STEPS, CompanySize, InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
 
     public = Offer.objects.public(now)
     rows = list(
@@ -393,6 +397,10 @@ def _build(now, today):
             "start_date",
             "end_date",
             "deadline",
+            "max_amount",
+            "for_micro",
+            "for_small",
+            "for_medium",
         )
     )
     public_pks = public.values("pk")
@@ -437,6 +445,8 @@ def _build(now, today):
     labels["art"] = dict(Offer.OfferType.choices)
     labels["kosten"] = dict(Offer.Cost.choices)
     labels["format"] = dict(Offer.Format.choices)
+    labels["groesse"] = dict(CompanySize.choices)
+    labels["foerderung"] = dict(FUNDING_CHOICES)
     labels["region"] = {slug: name for _pk, slug, name, _kind in regions}
     multi = defaultdict(lambda: defaultdict(set))
     positions_ = {}  # (facet, slug) -> editorial order
@@ -478,6 +488,8 @@ def _build(now, today):
         start,
         end,
         deadline,
+        max_amount,
+        *size_flags,
     ) in rows:
         position = positions[pk] = len(positions)
         labels["anbieter"][provider] = provider_name
@@ -491,6 +503,13 @@ def _build(now, today):
         values["art"][offer_type].append(position)
         values["kosten"][cost].append(position)
         values["format"][fmt].append(position)
+        # Company size: an offer flagged for no size is open to every size (as offers.filters.size_q).
+        for size, flag in zip(CompanySize.values, size_flags, strict=True):
+            if flag or not any(size_flags):
+                values["groesse"][size].append(position)
+        for step in FUNDING_STEPS:  # "Förderung ab" (as the SQL filter max_amount >= step)
+            if max_amount is not None and max_amount >= step:
+                values["foerderung"][str(step)].append(position)
         values["anbieter"][provider].append(position)
         facts = multi.get(pk, {})
         for name in ("thema", "zielgruppe", "dimension"):
@@ -540,6 +559,6 @@ def _order(public, ordering, positions):
 
 def _sorted(name, values, positions):
     """Option labels in display order: editorial order for vocabularies, else alphabetical."""
-    if name in ("art", "kosten", "format", "region"):
+    if name in ("art", "kosten", "format", "region", "groesse", "foerderung"):
         return dict(values)
     return dict(sorted(values.items(), key=lambda item: (positions.get((name, item[0]), 0), item[1].casefold())))

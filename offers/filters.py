@@ -8,7 +8,9 @@ from the cached facet index, so validating a request costs no query.
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.http import QueryDict
+from django.utils.functional import lazy
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ from regions.models import Region
 
 from . import search
 from .facets import facet_index
-from .models import Offer, TaggedOffer
+from .models import FUNDING_STEPS, CompanySize, Offer, TaggedOffer, euro
 
 SORT_CHOICES = [
     ("relevanz", _("Relevanz")),
@@ -27,6 +29,33 @@ SORT_CHOICES = [
     ("termin", _("Nächster Termin")),
 ]
 CURRENT_CHOICES = [("ja", _("Nur aktuelle Angebote")), ("nein", _("Auch beendete Angebote"))]
+FUNDING_CHOICES = [(str(step), lazy(euro, str)(step)) for step in FUNDING_STEPS]
+# Dates as people type them (31.12.2026) or in ISO form (2026-12-31, as links and the API use them).
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+def size_q(sizes):
+    """Offers open to at least one of `sizes`: flagged for it, or flagged for no size at all (open to every size)."""
+    flags = {CompanySize.MICRO: "for_micro", CompanySize.SMALL: "for_small", CompanySize.MEDIUM: "for_medium"}
+    unrestricted = Q(for_micro=False, for_small=False, for_medium=False)
+    chosen = Q()
+    for size in sizes:
+        chosen |= Q(**{flags[size]: True})
+    return unrestricted | chosen
+
+
+def dates_q(deadline_until=None, from_day=None, until_day=None):
+    """Deadline on or before `deadline_until`; an event date (start to end) touching `from_day`–`until_day`."""
+    condition = Q()
+    if deadline_until:
+        condition &= Q(deadline__lte=deadline_until)
+    if from_day:
+        condition &= Q(start_date__isnull=False) & (
+            Q(end_date__gte=from_day) | Q(end_date__isnull=True, start_date__gte=from_day)
+        )
+    if until_day:
+        condition &= Q(start_date__lte=until_day)
+    return condition
 
 
 PLACE_RECOGNITION_CHOICES = [("ja", _("Ortsnamen im Suchbegriff erkennen")), ("nein", _("Nur nach Text suchen"))]
@@ -118,7 +147,16 @@ class OfferFilter(django_filters.FilterSet):
         slug_path="innovationdimension__slug",
         choices=[],
     )
+    groesse = LenientMultipleChoiceFilter(
+        label=_("Unternehmensgröße"), method="filter_size", choices=CompanySize.choices
+    )
     kosten = LenientMultipleChoiceFilter(label=_("Kosten"), field_name="cost", choices=Offer.Cost.choices)
+    foerderung = django_filters.ChoiceFilter(
+        label=_("Förderung ab"), field_name="max_amount", lookup_expr="gte", choices=FUNDING_CHOICES
+    )
+    frist_bis = django_filters.DateFilter(label=_("Frist bis"), method="filter_nothing", input_formats=DATE_FORMATS)
+    termin_von = django_filters.DateFilter(label=_("Termin ab"), method="filter_nothing", input_formats=DATE_FORMATS)
+    termin_bis = django_filters.DateFilter(label=_("Termin bis"), method="filter_nothing", input_formats=DATE_FORMATS)
     format = LenientMultipleChoiceFilter(
         label=pgettext_lazy("offer format", "Format"), field_name="format", choices=Offer.Format.choices
     )
@@ -151,6 +189,19 @@ class OfferFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return search.search(queryset, value)
 
+    def filter_size(self, queryset, name, value):
+        return queryset.filter(size_q(value)) if value else queryset
+
+    def filter_dates(self, queryset):
+        """The date filters (frist_bis, termin_von, termin_bis): one definition for the list and the SQL path."""
+        dates = self.dates()
+        return queryset.filter(dates_q(**dates)) if dates else queryset
+
+    def dates(self):
+        """{argument of dates_q: date} of the valid date filters."""
+        names = {"frist_bis": "deadline_until", "termin_von": "from_day", "termin_bis": "until_day"}
+        return {argument: self.cleaned(name) for name, argument in names.items() if self.cleaned(name)}
+
     def filter_region(self, queryset, name, value):
         return queryset.covering(Region(pk=self.index.region_ids[value]))
 
@@ -160,7 +211,7 @@ class OfferFilter(django_filters.FilterSet):
         return queryset
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        queryset = self.filter_dates(super().filter_queryset(queryset))
         if self.current_only:
             queryset = queryset.current()
         return queryset
@@ -224,9 +275,9 @@ class OfferFilter(django_filters.FilterSet):
             self.form.is_valid()
             data = self.form.cleaned_data
         selected = {}
-        for name in ("art", "thema", "zielgruppe", "dimension", "kosten", "format"):
+        for name in ("art", "thema", "zielgruppe", "dimension", "groesse", "kosten", "format"):
             selected[name] = set(data.get(name) or [])
-        for name in ("region", "netzwerk", "anbieter"):
+        for name in ("region", "netzwerk", "anbieter", "foerderung"):
             selected[name] = {data[name]} if data.get(name) else set()
         return selected
 
@@ -243,7 +294,14 @@ class OfferFilter(django_filters.FilterSet):
                     gettext("%(label)s: „%(value)s“ gibt es nicht – dieser Wert wurde ignoriert.")
                     % {"label": label, "value": _short(value)}
                 )
-            if name in self.form.errors:
+            if name in self.form.errors and isinstance(field, forms.DateField):
+                messages.append(
+                    gettext(
+                        "%(label)s: „%(value)s“ ist kein gültiges Datum (TT.MM.JJJJ) – dieser Filter wurde ignoriert."
+                    )
+                    % {"label": label, "value": _short(self.data.get(name, ""))}
+                )
+            elif name in self.form.errors:
                 raw = self.data.get(name, "")
                 messages.append(
                     gettext("%(label)s: „%(value)s“ ist ungültig – dieser Filter wurde ignoriert.")

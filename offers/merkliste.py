@@ -190,6 +190,7 @@ def compare(request):
         "offers/compare.html",
         {
             "offers": offers if len(offers) >= COMPARE_MIN else [],
+            "fact_rows": fact_rows(offers),
             "requested": len(ids),
             "missing": len(ids) - len(offers) if COMPARE_MIN <= len(ids) <= COMPARE_MAX else 0,
             "compare_min": COMPARE_MIN,
@@ -197,3 +198,16 @@ def compare(request):
             "breadcrumbs": breadcrumbs,
         },
     )
+
+
+def fact_rows(offers):
+    """[(label, [value per offer])] of the funding and cost facts that at least one compared offer has."""
+    columns = [offer.funding_facts() for offer in offers]
+    if not columns:
+        return []
+    rows = []
+    for number, (label, _value) in enumerate(columns[0]):
+        values = [column[number][1] for column in columns]
+        if any(values):
+            rows.append((label, values))
+    return rows

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -24,6 +25,30 @@ RESERVED_SLUGS = frozenset({"vorschlagen", "feed", "export", "kalender", "merkli
 def validate_not_reserved_slug(value):
     if value in RESERVED_SLUGS:
         raise ValidationError(f"„{value}“ ist als Adresse schon vergeben. Bitte einen anderen Kurznamen wählen.")
+
+
+class CompanySize(models.TextChoices):
+    """The EU's SME classes (Recommendation 2003/361/EC), the one definition the portal uses."""
+
+    MICRO = "kleinst", _("Kleinstunternehmen")
+    SMALL = "klein", _("Kleines Unternehmen")
+    MEDIUM = "mittel", _("Mittleres Unternehmen")
+
+
+# What each class means, in the words shown next to the filter and on the detail page.
+COMPANY_SIZE_THRESHOLDS = {
+    CompanySize.MICRO: _("weniger als 10 Beschäftigte und höchstens 2 Mio. € Umsatz oder Bilanzsumme"),
+    CompanySize.SMALL: _("weniger als 50 Beschäftigte und höchstens 10 Mio. € Umsatz oder Bilanzsumme"),
+    CompanySize.MEDIUM: _("weniger als 250 Beschäftigte und höchstens 50 Mio. € Umsatz oder 43 Mio. € Bilanzsumme"),
+}
+
+# Fixed steps of the filter "Förderung ab … €" (an offer counts for every step up to its maximum amount).
+FUNDING_STEPS = (5_000, 10_000, 25_000, 50_000, 100_000, 250_000)
+
+
+def euro(amount):
+    """15000 -> "15.000 €" (grouped as the active language writes numbers)."""
+    return f"{formats.number_format(amount, decimal_pos=0, force_grouping=True)} €"
 
 
 class Vocabulary(models.Model):
@@ -279,6 +304,40 @@ class Offer(models.Model):
         help_text="Förderprogramme, mit denen sich dieses Angebot bezahlen lässt.",
     )
 
+    # Funding and cost facts an SME decides by (all optional; shown where set).
+    max_amount = models.PositiveIntegerField(
+        "Förderung bis (€)", null=True, blank=True, help_text="Höchstbetrag der Förderung je Vorhaben in Euro."
+    )
+    rate_micro = models.PositiveSmallIntegerField(
+        "Förderquote Kleinstunternehmen (%)", null=True, blank=True, help_text="0 bis 100."
+    )
+    rate_small = models.PositiveSmallIntegerField(
+        "Förderquote kleine Unternehmen (%)", null=True, blank=True, help_text="0 bis 100."
+    )
+    rate_medium = models.PositiveSmallIntegerField(
+        "Förderquote mittlere Unternehmen (%)", null=True, blank=True, help_text="0 bis 100."
+    )
+    own_contribution = models.CharField(
+        "Eigenanteil", max_length=200, blank=True, help_text="z. B. „50 % der förderfähigen Kosten“."
+    )
+    duration = models.CharField("Dauer", max_length=100, blank=True, help_text="z. B. „bis zu 12 Monate“, „2 Tage“.")
+    price_from = models.PositiveIntegerField(
+        "Preis ab (€)", null=True, blank=True, help_text="Typischer Preis für kostenpflichtige Angebote, in Euro."
+    )
+    for_micro = models.BooleanField(
+        "für Kleinstunternehmen",
+        default=False,
+        help_text="Unter 10 Beschäftigte, bis 2 Mio. € Umsatz/Bilanz. Keine Größe angekreuzt: jede Größe.",
+    )
+    for_small = models.BooleanField(
+        "für kleine Unternehmen", default=False, help_text="Weniger als 50 Beschäftigte, höchstens 10 Mio. €."
+    )
+    for_medium = models.BooleanField(
+        "für mittlere Unternehmen",
+        default=False,
+        help_text="Weniger als 250 Beschäftigte, höchstens 50 Mio. € Umsatz oder 43 Mio. € Bilanzsumme.",
+    )
+
     status = models.CharField("Status", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "veröffentlicht ab",
@@ -338,6 +397,19 @@ class Offer(models.Model):
                 condition=~Q(status="veroeffentlicht") | Q(provider__isnull=False),
                 name="offer_published_has_provider",
             ),
+            models.CheckConstraint(
+                condition=Q(max_amount__isnull=True) | Q(max_amount__gt=0), name="offer_max_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_from__isnull=True) | Q(price_from__gt=0), name="offer_price_from_positive"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": (0, 100)}),
+                    name=f"offer_{name}_percent",
+                )
+                for name in ("rate_micro", "rate_small", "rate_medium")
+            ],
         ]
 
     def __str__(self):
@@ -384,11 +456,64 @@ class Offer(models.Model):
             errors["end_date"] = "Das Ende darf nicht vor dem Beginn liegen."
         if self.status == self.Status.PUBLISHED and not self.provider_id:
             errors["provider"] = "Bitte vor dem Veröffentlichen einen Anbieter zuordnen."
+        for name in ("rate_micro", "rate_small", "rate_medium"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                errors[name] = "Eine Förderquote liegt zwischen 0 und 100 %."
+        for name in ("max_amount", "price_from"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                errors[name] = "Bitte einen Betrag größer als 0 € angeben – oder das Feld leer lassen."
         if errors:
             raise ValidationError(errors)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             # "Leer: sofort" – stamp it here, so the constraint check of full_clean() already sees the date.
             self.published_at = timezone.now()
+
+    # -- funding and cost facts ---------------------------------------------------------------
+
+    @property
+    def company_sizes(self):
+        """The eligible EU size classes; an empty list means open to companies of every size."""
+        flags = ((CompanySize.MICRO, self.for_micro), (CompanySize.SMALL, self.for_small))
+        return [size for size, flag in (*flags, (CompanySize.MEDIUM, self.for_medium)) if flag]
+
+    def company_size_labels(self):
+        return [str(size.label) for size in self.company_sizes]
+
+    @property
+    def funding_rates(self):
+        """[(size class, rate in %)] for the classes with a rate."""
+        rates = zip(CompanySize, (self.rate_micro, self.rate_small, self.rate_medium), strict=True)
+        return [(size, rate) for size, rate in rates if rate is not None]
+
+    @property
+    def key_figure(self):
+        """The one figure a list card shows: "bis 15.000 € · 50 % Zuschuss", "bis 80 % Zuschuss" or "ab 450 €"."""
+        parts = []
+        if self.max_amount:
+            parts.append(gettext("bis %(amount)s") % {"amount": euro(self.max_amount)})
+        rates = sorted({rate for _size, rate in self.funding_rates})
+        if rates:
+            low, high = rates[0], rates[-1]
+            rate = f"{low} %" if low == high else f"{low}–{high} %"
+            parts.append(gettext("%(rate)s Zuschuss") % {"rate": rate})
+        if not parts and self.price_from:
+            parts.append(gettext("ab %(price)s") % {"price": euro(self.price_from)})
+        return " · ".join(parts)
+
+    def funding_facts(self):
+        """[(label, text or None)] of the funding and cost facts, in the order pages show them."""
+        rates = [f"{size.label}: {rate} %" for size, rate in self.funding_rates]
+        sizes = self.company_size_labels()
+        return [
+            (_("Förderung bis"), euro(self.max_amount) if self.max_amount else None),
+            (_("Förderquote"), ", ".join(rates) or None),
+            (_("Eigenanteil"), self.own_contribution or None),
+            (_("Dauer"), self.duration or None),
+            (_("Preis"), gettext("ab %(price)s") % {"price": euro(self.price_from)} if self.price_from else None),
+            (_("Unternehmensgröße"), ", ".join(sizes) if sizes else None),
+        ]
 
     def compute_review_due(self):
         """The day the offer needs checking again: last check (or creation) plus the review interval."""

@@ -120,6 +120,16 @@ class OfferResource(NeutralisedCellsMixin, resources.ModelResource):
             "published_at",
             "last_verified",
             "review_interval_months",
+            "max_amount",
+            "rate_micro",
+            "rate_small",
+            "rate_medium",
+            "own_contribution",
+            "duration",
+            "price_from",
+            "for_micro",
+            "for_small",
+            "for_medium",
         ]
         export_order = fields
         clean_model_instances = True

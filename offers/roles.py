@@ -15,7 +15,7 @@ from django.apps import apps as global_apps
 EDITORS = "Redaktion"
 PARTNER_EDITORS = "Partner-Redaktion"
 
-EDITOR_APPS = ("offers", "partners", "regions", "alliance")
+EDITOR_APPS = ("offers", "partners", "regions", "alliance", "practice")
 PARTNER_PERMISSIONS = (
     ("offers", "add_offer"),
     ("offers", "change_offer"),

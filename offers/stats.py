@@ -1,7 +1,15 @@
 """Counts of offers per facet value, read from the facet index (bitsets): no query per count, the same
 containment rules as the offer list's filters, and the same numbers the list then shows."""
 
+import datetime
+
+from django.utils import timezone
+
+from .facets import remembered_search
+from .filters import dates_q
 from .models import Offer
+
+DEADLINE_DAYS = 30
 
 
 def count_by_type(index, bits):
@@ -32,3 +40,15 @@ def offers_by_pk(pks):
     """The public offers with these pks, in this order, ready for a list row (one query + topics)."""
     rows = {offer.pk: offer for offer in Offer.objects.public().for_listing().filter(pk__in=pks)}
     return [rows[pk] for pk in pks if pk in rows]
+
+
+def deadlines_soon(index, bits, days=DEADLINE_DAYS):
+    """{"until": day, "count": n} of the offers in `bits` whose deadline falls within the next `days` days –
+    counted with the list's own date filter (frist_bis), so the list behind the link shows the same number."""
+    until = timezone.localdate() + datetime.timedelta(days=days)
+    matches = remembered_search(
+        index,
+        ("dates", ("deadline_until", until)),
+        lambda: Offer.objects.public().filter(dates_q(deadline_until=until)),
+    )
+    return {"until": until, "count": (bits & matches).bit_count()}

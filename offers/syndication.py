@@ -164,6 +164,14 @@ EXPORT_FIELDS = [
     ("external_url", "Link"),
     ("funded_by", "Finanzierbar über"),
     ("last_verified", "Stand"),
+    ("max_amount", "Förderung bis (€)"),
+    ("rate_micro", "Förderquote Kleinstunternehmen (%)"),
+    ("rate_small", "Förderquote kleine Unternehmen (%)"),
+    ("rate_medium", "Förderquote mittlere Unternehmen (%)"),
+    ("own_contribution", "Eigenanteil"),
+    ("duration", "Dauer"),
+    ("price_from", "Preis ab (€)"),
+    ("company_sizes", "Unternehmensgrößen"),
 ]
 
 
@@ -192,6 +200,14 @@ def export_row(offer, request):
         "external_url": offer.url or None,
         "funded_by": [funder.title for funder in offer.funded_by.all() if funder.is_public],
         "last_verified": iso(offer.last_verified),
+        "max_amount": offer.max_amount,
+        "rate_micro": offer.rate_micro,
+        "rate_small": offer.rate_small,
+        "rate_medium": offer.rate_medium,
+        "own_contribution": offer.own_contribution or None,
+        "duration": offer.duration or None,
+        "price_from": offer.price_from,
+        "company_sizes": offer.company_size_labels(),
     }
 
 

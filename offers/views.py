@@ -4,6 +4,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.dateformat import format as date_format
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,17 +15,21 @@ from allianz_portal.pagecache import cache_public_page
 from . import search, workflow
 from .facets import FACETS, IndexedResults, facet_index, remembered_search, set_positions, union
 from .filters import OfferFilter
-from .models import Offer
+from .models import COMPANY_SIZE_THRESHOLDS, Offer
 from .stats import offers_by_pk
 
-MULTI_VALUE = {"art", "thema", "zielgruppe", "dimension", "kosten", "format"}
+DATE_FILTERS = {"frist_bis": _("Frist bis"), "termin_von": _("Termin ab"), "termin_bis": _("Termin bis")}
+
+MULTI_VALUE = {"art", "thema", "zielgruppe", "dimension", "groesse", "kosten", "format"}
 FACET_LABELS = {
     "region": _("Region"),
     "art": _("Angebotsart"),
     "thema": _("Thema"),
     "zielgruppe": _("Zielgruppe"),
     "dimension": _("Innovationsdimension"),
+    "groesse": _("Unternehmensgröße"),
     "kosten": _("Kosten"),
+    "foerderung": _("Förderung ab"),
     "format": pgettext_lazy("offer format", "Format"),
     "netzwerk": _("Netzwerk"),
     "anbieter": _("Anbieter"),
@@ -135,6 +140,10 @@ class OfferListView(PublicOfferMixin, ListView):
             current_only=filterset.current_only,
             region_options=self.region_options(index),
             selected_region=filterset.cleaned("region") or "",
+            date_filters=[
+                (name, label, day.strftime("%d.%m.%Y") if (day := filterset.cleaned(name)) else "")
+                for name, label in DATE_FILTERS.items()
+            ],
             breadcrumbs=[(None, _("Angebote"))],
         )
         return context
@@ -153,6 +162,10 @@ class OfferListView(PublicOfferMixin, ListView):
         place = filterset.place
         if with_place and place and place.resolved:
             candidates &= index.region(place.region.slug)
+        dates = filterset.dates()
+        if dates:  # the date filters' own SQL condition, its matches remembered like a search
+            key = ("dates", *sorted(dates.items()))
+            candidates &= remembered_search(index, key, lambda: filterset.filter_dates(Offer.objects.public()))
         return candidates
 
     def search_mask(self, query):
@@ -176,6 +189,7 @@ class OfferListView(PublicOfferMixin, ListView):
                 options.sort(key=lambda option: (not option["selected"], -option["count"], option["label"].casefold()))
             groups.append(
                 {
+                    "hints": size_hints() if name == "groesse" else [],
                     "name": name,
                     "label": FACET_LABELS[name],
                     "options": options,
@@ -201,6 +215,10 @@ class OfferListView(PublicOfferMixin, ListView):
             for value in sorted(selections.get(name, ())):
                 label = labels.get(name, {}).get(value, value)
                 chips.append({"label": f"{FACET_LABELS[name]}: {label}", "url": self.url_without(name, value)})
+        for name, label in DATE_FILTERS.items():
+            day = self.filterset.cleaned(name)
+            if day:
+                chips.append({"label": f"{label}: {date_format(day, 'j. F Y')}", "url": self.url_without(name)})
         if not self.filterset.current_only:
             chips.append({"label": _("Auch beendete Angebote"), "url": self.url_without("aktuell")})
         return chips
@@ -278,6 +296,11 @@ class OfferListView(PublicOfferMixin, ListView):
             )
             for label, wanted in groups
         ]
+
+
+def size_hints():
+    """[(label, threshold)] of the EU size classes, explained next to the filter."""
+    return [(size.label, threshold) for size, threshold in COMPANY_SIZE_THRESHOLDS.items()]
 
 
 def _is_int(value):

@@ -131,6 +131,9 @@ class BoardMember(models.Model):
         today = timezone.localdate()
         return self.term_start <= today and (self.term_end is None or self.term_end >= today)
 
+    def has_ended(self, today):
+        return self.term_end is not None and self.term_end < today
+
     def clean(self):
         if self.term_start and self.term_end and self.term_end < self.term_start:
             raise ValidationError({"term_end": "Das Ende der Amtszeit darf nicht vor ihrem Beginn liegen."})

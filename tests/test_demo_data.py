@@ -69,3 +69,28 @@ def test_demo_pages_render(client, demo):
     assert "Beispieldaten" in client.get("/").content.decode()
     for offer in demo.public()[:20]:
         assert client.get(offer.get_absolute_url()).status_code == 200
+
+
+def test_demo_practice_examples_are_flagged_linked_and_removable(client, demo):
+    from practice.models import PracticeExample
+
+    examples = PracticeExample.objects.public()
+    assert examples.count() >= 12
+    assert not PracticeExample.objects.filter(is_demo=False).exists()
+    assert examples.filter(offers__isnull=False).distinct().count() >= 10
+    assert examples.filter(funding__offer_type="foerderung").distinct().count() >= 6
+    assert examples.filter(company_name="").count() >= 6  # most are anonymised
+    assert len(set(examples.values_list("kreis", flat=True))) >= 10
+    html = client.get("/praxisbeispiele/").content.decode()
+    assert html.count('<h3 class="kern-heading-small">') == 12
+    call_command("remove_demo_data", verbosity=0)
+    assert not PracticeExample.objects.exists()
+
+
+def test_demo_funding_and_paid_offers_carry_their_facts(demo):
+    funding = demo.filter(offer_type="foerderung")
+    assert funding.filter(max_amount__isnull=False).count() >= 0.8 * funding.count()
+    assert funding.filter(rate_small__isnull=False).count() >= 8
+    paid = demo.filter(cost="kostenpflichtig")
+    assert paid.filter(price_from__isnull=False).count() >= 0.8 * paid.count()
+    assert demo.filter(for_micro=True, for_medium=False).exists()

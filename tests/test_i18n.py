@@ -47,6 +47,10 @@ ENGLISH_PAGES = [
     "/en/allianz/thesen/",
     "/en/allianz/empfehlungen/",
     "/en/angebote/vorschlagen/",
+    "/en/angebote/?groesse=kleinst&foerderung=10000&frist_bis=31.02.2026&termin_von=2026-12-01",
+    "/en/praxisbeispiele/",
+    "/en/allianz/dokumente/",
+    "/en/praxisbeispiele/?region=atlantis",
     *[f"/en/{key}/" for key in Page.Key.values if key != Page.Key.ABOUT],
 ]
 
@@ -151,7 +155,7 @@ def interface_text(html):
 def content_strings():
     """Every short text stored in the portal's tables: names and titles are content, not interface."""
     strings = set()
-    for label in ("offers", "regions", "partners", "alliance"):
+    for label in ("offers", "regions", "partners", "alliance", "practice"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical"):
                 continue

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from offers.models import Offer
 from partners.models import Institution
+from practice.models import PracticeExample
 
 
 class Command(BaseCommand):
@@ -10,8 +11,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        examples, _ = PracticeExample.objects.filter(is_demo=True).delete()
         offers, _ = Offer.objects.filter(is_demo=True).delete()
         institutions, _ = Institution.objects.filter(is_demo=True, offers__isnull=True).delete()
         self.stdout.write(
-            self.style.SUCCESS(f"Entfernt: {offers} Einträge zu Angeboten, {institutions} zu Institutionen.")
+            self.style.SUCCESS(
+                f"Entfernt: {offers} Einträge zu Angeboten, {examples} zu Praxisbeispielen, "
+                f"{institutions} zu Institutionen."
+            )
         )
