@@ -23,10 +23,11 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
-from simple_history.admin import SimpleHistoryAdmin
+
+from allianz_portal.history import ReadableHistoryAdmin
 
 from . import workflow
-from .forms import AddTopicForm, OfferAdminForm
+from .forms import AddTopicForm, OfferAdminForm, OfferExportForm
 from .models import InnovationDimension, Offer, OfferSubmission, TargetGroup, Topic, record_offer_history
 from .resources import OfferResource, row_errors
 
@@ -116,9 +117,10 @@ class ExpiryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
     form = OfferAdminForm
     resource_classes = [OfferResource]
+    export_form_class = OfferExportForm
     formats = [CSV, XLSX]
     import_template_name = "admin/offers/offer/import.html"
     change_list_template = "admin/offers/offer/change_list.html"
