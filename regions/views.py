@@ -118,7 +118,7 @@ def transfer_map(request):
     by_type = Matrix(
         slug="art",
         caption=_("Aktuelle Angebote je Region und Angebotsart"),
-        columns=[(value, _breakable(label)) for value, label in Offer.OfferType.choices],
+        columns=Offer.OfferType.choices,
         groups=_matrix_rows(
             groups,
             "art",
@@ -178,11 +178,6 @@ def _matrix_rows(groups, parameter, columns, counts, partial_counts):
             group.append((region, cells))
         rows.append((label, group))
     return rows
-
-
-def _breakable(label):
-    """Let long compounds such as "Labor/Testumgebung/Demonstrator" wrap after each slash."""
-    return label.replace("/", "/\u200b")
 
 
 class RegionDetailView(DetailView):
