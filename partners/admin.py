@@ -7,7 +7,7 @@ from .models import BoardMember, EditorProfile, Institution
 
 @admin.register(Institution)
 class InstitutionAdmin(ReadableHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "seat", "is_alliance_partner", "is_demo"]
+    list_display = ["name", "short_name", "kind", "seat", "is_alliance_partner"]  # fits 1280 px; is_demo: filter
     list_filter = ["kind", "is_alliance_partner", "is_demo"]
     list_select_related = ["seat"]
     search_fields = ["name", "short_name", "slug"]
