@@ -32,9 +32,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# English interface texts: compiled from the .po file (msgfmt from gettext; the .mo stays out of git).
+# Interface texts: English, plus the German the admin's packages lack (msgfmt from gettext; .mo files stay out of git).
 MO := locale/en/LC_MESSAGES/django.mo
-$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+$(MO): $(wildcard locale/*/LC_MESSAGES/*.po) $(VENV)/.installed
 	@command -v msgfmt >/dev/null 2>&1 || { echo "Fehler: msgfmt wird benötigt (apt-get install gettext), um die englischen Texte zu übersetzen." >&2; exit 1; }
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles --verbosity 0
 	@touch $@

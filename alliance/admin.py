@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from allianz_portal.history import ReadableHistoryAdmin
 
 from .models import Document, Page, Recommendation, Thesis
 
 
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
+class PageAdmin(ReadableHistoryAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
 
@@ -30,7 +31,7 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(ReadableHistoryAdmin):
     list_display = ["title", "kind", "date", "language", "is_accessible", "is_demo"]
     list_filter = ["kind", "language", "is_accessible", "is_demo"]
     search_fields = ["title", "summary"]

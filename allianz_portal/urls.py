@@ -9,6 +9,9 @@ from . import seo, views
 admin.site.site_header = "Transferportal NRW – Redaktion"
 admin.site.site_title = "Transferportal NRW"
 admin.site.index_title = "Inhalte pflegen"
+# No app list beside every page: at 1280 px it left the offer list 630 px between it and the filters, and the
+# columns were cut off. The start page and the breadcrumbs lead to every list.
+admin.site.enable_nav_sidebar = False
 
 # Outside the language prefix: administration, API, machine-readable files.
 urlpatterns = [

@@ -26,7 +26,7 @@ import sys
 import threading
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, IntegerField, Value
 from django.utils import timezone
@@ -232,6 +232,7 @@ class FacetIndex:
     region_kinds: dict  # region slug -> kind
     pks: list  # bit position -> offer pk
     orders: dict  # sort name -> positions in that order ("neu" is the bit order itself and not stored)
+    partly: dict = field(default_factory=dict)  # region slug -> bitset of offers for only part of it
 
     @property
     def everything(self):
@@ -282,6 +283,10 @@ class FacetIndex:
 
     def region(self, slug):
         return self.bits["region"].get(slug, 0)
+
+    def region_in_part(self, slug):
+        """The offers for some but not all of the region's Kreise (regions/coverage.py)."""
+        return self.partly.get(slug, 0)
 
     def _selected(self, selections):
         values = self.bits
@@ -463,12 +468,15 @@ def _build(now, today):
     regions_for_cache = {}
 
     def regions_for(coverage_slugs):
+        """(slugs of the regions the offer counts for, slugs of the regions it serves in part)."""
         key = frozenset(coverage_slugs)
         if key not in regions_for_cache:
             covered = frozenset().union(*(sets.get(region_ids[slug], ()) for slug in key))
+            full, partial = coverage.served_region_ids(covered, sets)
             # Plus the coverage regions themselves (a new cooperation region without members yet).
-            regions_for_cache[key] = key | frozenset(
-                id_to_slug[region_id] for region_id, kreise in sets.items() if kreise and kreise <= covered
+            regions_for_cache[key] = (
+                key | frozenset(id_to_slug[region_id] for region_id in full),
+                frozenset(id_to_slug[region_id] for region_id in partial) - key,
             )
         return regions_for_cache[key]
 
@@ -520,13 +528,21 @@ def _build(now, today):
     orders = {name: _order(public, ordering, positions) for name, ordering in ORDERINGS.items() if name != "neu"}
     # Which regions each offer counts for: every region whose Kreise its coverage includes.
     region_positions = defaultdict(list)
+    partly_positions = defaultdict(list)
     for slugs, members in by_coverage.items():
-        for slug in regions_for(slugs):
+        full, partial = regions_for(slugs)
+        for slug in full:
             region_positions[slug].append(members)
+        for slug in partial:
+            partly_positions[slug].append(members)
     bits = {name: {value: _mask(members, size) for value, members in values[name].items()} for name in FACETS}
     bits["region"] = {
         slug: _mask((position for members in groups for position in members), size)
         for slug, groups in region_positions.items()
+    }
+    partly = {
+        slug: _mask((position for members in groups for position in members), size)
+        for slug, groups in partly_positions.items()
     }
     return FacetIndex(
         positions=positions,
@@ -537,6 +553,7 @@ def _build(now, today):
         region_kinds={slug: kind for _pk, slug, _name, kind in regions},
         pks=list(positions),
         orders=orders,
+        partly=partly,
     )
 
 

@@ -1,8 +1,10 @@
-"""Admin forms for offers: optimistic locking, the partner editors' limits, the "add a topic" action."""
+"""Admin forms for offers: optimistic locking, the partner editors' limits, the "add a topic" action, the export."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import ManyToManyField
+from django.utils.text import capfirst
+from import_export.forms import SelectableFieldsExportForm
 
 from .models import Offer, Topic, record_offer_history
 
@@ -141,3 +143,28 @@ class AddTopicForm(forms.Form):
 
     def topic_name(self):
         return self.cleaned_data["topic"].name if self.cleaned_data.get("topic") else self.cleaned_data["new_topic"]
+
+
+class OfferExportForm(SelectableFieldsExportForm):
+    """The export's column choice: German labels, and every ticked column really exported.
+
+    import-export renames the ticked checkboxes ("offerresource_format") to the column names after validation,
+    into the same dictionary that holds the form's own file-format field, also called "format": the column
+    Format was silently dropped. The columns are read from the checkboxes themselves instead.
+    """
+
+    def _get_field_label(self, resource, field_name):
+        try:
+            label = capfirst(Offer._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:
+            label = field_name
+        column = resource.fields[field_name].column_name if field_name in resource.fields else field_name
+        return f"{label} ({column})"
+
+    def get_selected_resource_export_fields(self):
+        resource = self.get_selected_resource()
+        return [
+            name
+            for name in resource().get_export_order()
+            if self[self.create_boolean_field_name(resource, name)].value()
+        ]

@@ -425,6 +425,11 @@ class Offer(models.Model):
         """
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        if self.published_at is not None:
+            # Stored to the second, as the admin's time field and the export show it: otherwise every save
+            # through the form (or an export/import round trip) moved it by the microseconds it cannot show,
+            # and the history and the lost-update message named a field nobody touched.
+            self.published_at = self.published_at.replace(microsecond=0)
         derived = {"review_due", "version"}
         self.provider_name = self.provider.search_name if self.provider_id else ""
         derived.add("provider_name")
@@ -468,7 +473,7 @@ class Offer(models.Model):
             raise ValidationError(errors)
         if self.status == self.Status.PUBLISHED and not self.published_at:
             # "Leer: sofort" – stamp it here, so the constraint check of full_clean() already sees the date.
-            self.published_at = timezone.now()
+            self.published_at = timezone.now().replace(microsecond=0)
 
     # -- funding and cost facts ---------------------------------------------------------------
 

@@ -73,6 +73,14 @@ class NeutralisedCellsMixin:
         super().before_import_row(row, **kwargs)
 
 
+class WholeSecondsWidget(widgets.DateTimeWidget):
+    """Local time to the second, as stored (Offer.save), so an exported file imports unchanged; HH:MM is read too."""
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d %H:%M:%S")
+        self.formats = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+
+
 class OfferResource(NeutralisedCellsMixin, resources.ModelResource):
     provider = fields.Field(attribute="provider", column_name="provider", widget=SlugWidget(Institution, "Anbieter"))
     network = fields.Field(attribute="network", column_name="network", widget=SlugWidget(RegionalNetwork, "Netzwerk"))
@@ -86,9 +94,7 @@ class OfferResource(NeutralisedCellsMixin, resources.ModelResource):
         widget=SlugListWidget(InnovationDimension, "Innovationsdimensionen"),
     )
     topics = fields.Field(attribute="topics", column_name="topics", widget=SlugListWidget(Topic, "Themen"))
-    published_at = fields.Field(
-        attribute="published_at", column_name="published_at", widget=widgets.DateTimeWidget(format="%Y-%m-%d %H:%M")
-    )
+    published_at = fields.Field(attribute="published_at", column_name="published_at", widget=WholeSecondsWidget())
 
     REQUIRED_M2M = {"coverage": "Gebiet", "target_groups": "Zielgruppen"}
 

@@ -1,12 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from allianz_portal.history import ReadableHistoryAdmin
 
 from .models import BoardMember, EditorProfile, Institution
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "seat", "is_alliance_partner", "is_demo"]
+class InstitutionAdmin(ReadableHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "seat", "is_alliance_partner"]  # fits 1280 px; is_demo: filter
     list_filter = ["kind", "is_alliance_partner", "is_demo"]
     list_select_related = ["seat"]
     search_fields = ["name", "short_name", "slug"]
@@ -15,7 +16,7 @@ class InstitutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardMember)
-class BoardMemberAdmin(SimpleHistoryAdmin):
+class BoardMemberAdmin(ReadableHistoryAdmin):
     list_display = ["full_name", "function", "institution", "group", "order", "term_start", "term_end"]
     list_filter = ["group", "institution"]
     list_select_related = ["institution"]

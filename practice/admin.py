@@ -2,7 +2,8 @@
 version history; only the Redaktion (permission publish_practiceexample) publishes and archives."""
 
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
+
+from allianz_portal.history import ReadableHistoryAdmin
 
 from .models import PracticeExample
 
@@ -15,7 +16,7 @@ def can_publish(user):
 
 
 @admin.register(PracticeExample)
-class PracticeExampleAdmin(SimpleHistoryAdmin):
+class PracticeExampleAdmin(ReadableHistoryAdmin):
     list_display = ["title", "company_label", "kreis", "company_size", "status", "published_at", "is_demo"]
     list_filter = ["status", "company_size", "is_demo", "topics"]
     list_select_related = ["kreis"]

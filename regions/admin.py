@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+
+from allianz_portal.history import ReadableHistoryAdmin
 
 from .models import Municipality, PostalCode, Region, RegionalNetwork, TransferFormat
 
@@ -57,7 +58,7 @@ class TransferFormatInline(admin.StackedInline):
 
 
 @admin.register(RegionalNetwork)
-class RegionalNetworkAdmin(SimpleHistoryAdmin):
+class RegionalNetworkAdmin(ReadableHistoryAdmin):
     list_display = ["name", "kind", "institution", "founded", "updated_at"]
     list_filter = ["kind", "regions"]
     list_select_related = ["institution"]

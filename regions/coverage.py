@@ -66,6 +66,18 @@ def containing_region_ids(region):
     return {other for other, kreise in sets.items() if kreise >= own}
 
 
+def served_region_ids(covered, sets=None):
+    """For an offer whose coverage stands for the Kreise `covered`: (regions it counts for, regions it serves
+    only in part). It counts for R when `covered` includes all of R's Kreise (the rule above); it serves R in
+    part when it covers some of R's Kreise but not all – a Kreis Lippe offer for Regierungsbezirk Detmold."""
+    full, partial = set(), set()
+    for region_id, kreise in (sets if sets is not None else kreis_sets()).items():
+        if not kreise or not (kreise & covered):
+            continue
+        (full if kreise <= covered else partial).add(region_id)
+    return full, partial
+
+
 def covered_kreis_ids(region_ids):
     """The Kreise that a set of coverage regions stands for."""
     sets = kreis_sets()

@@ -60,9 +60,14 @@ TOP_TOPICS = 8
 
 @dataclass(frozen=True)
 class MatrixCell:
-    count: int
-    url: str  # the filtered offer list; empty for a gap
+    count: int  # offers for the whole region
+    url: str  # the filtered offer list; empty without offers for the whole region
     column: str
+    partial: int = 0  # offers for only part of the region (some of its Kreise)
+
+    @property
+    def gap(self):
+        return not self.count and not self.partial
 
 
 @dataclass(frozen=True)
@@ -75,48 +80,73 @@ class Matrix:
     groups: list  # [(group label, [(region, [MatrixCell])])]
 
 
+# Row levels of the map: ?ebene=kreise shows the 53 Kreise and kreisfreie Städte, by Regierungsbezirk.
+LEVEL_REGIONS, LEVEL_KREISE = "regionen", "kreise"
+
+
 @require_GET
 @cache_public_page
 def transfer_map(request):
     """The transfer map: which kinds of offer and which topics exist in which region, and where gaps are.
 
-    One query (the regions); every cell is a popcount in the facet index, so the cost does not grow
-    with the number of offers.
+    Each cell counts the offers for the whole region and, beside them, those for only some of its Kreise
+    (regions/coverage.py); a gap is a cell with neither. One query (the regions); every cell is a popcount in
+    the facet index, so the cost does not grow with the number of offers.
     """
     index = facet_index()
     current = index.current
-    regions = list(
-        Region.objects.filter(kind__in=[Region.Kind.REGIERUNGSBEZIRK, Region.Kind.COOPERATION]).order_by("name")
-    )
-    bezirke = sorted((r for r in regions if r.kind == Region.Kind.REGIERUNGSBEZIRK), key=lambda r: r.official_key)
-    cooperation = [r for r in regions if r.kind == Region.Kind.COOPERATION]
+    level = LEVEL_KREISE if request.GET.get("ebene") == LEVEL_KREISE else LEVEL_REGIONS
+    if level == LEVEL_KREISE:
+        kreise = list(Region.objects.kreise().select_related("parent").order_by("parent__official_key", "name"))
+        by_bezirk = {}
+        for kreis in kreise:
+            by_bezirk.setdefault(kreis.parent, []).append(kreis)
+        groups = [(bezirk.name, rows) for bezirk, rows in by_bezirk.items()]
+        regions = kreise
+    else:
+        regions = list(
+            Region.objects.filter(kind__in=[Region.Kind.REGIERUNGSBEZIRK, Region.Kind.COOPERATION]).order_by("name")
+        )
+        bezirke = sorted((r for r in regions if r.kind == Region.Kind.REGIERUNGSBEZIRK), key=lambda r: r.official_key)
+        cooperation = [r for r in regions if r.kind == Region.Kind.COOPERATION]
+        groups = [(_("Regierungsbezirke"), bezirke), (_("Kooperationsregionen"), cooperation)]
     available = {region.pk: index.region(region.slug) & current for region in regions}
+    in_part = {region.pk: index.region_in_part(region.slug) & current for region in regions}
     top_topics = topic_counts(index, current, limit=TOP_TOPICS)
 
-    groups = [(_("Regierungsbezirke"), bezirke), (_("Kooperationsregionen"), cooperation)]
+    type_bits = index.bits["art"]
     by_type = Matrix(
         slug="art",
         caption=_("Aktuelle Angebote je Region und Angebotsart"),
-        columns=[(value, _breakable(label)) for value, label in Offer.OfferType.choices],
-        groups=_matrix_rows(groups, "art", Offer.OfferType.choices, count_values(available, index.bits["art"])),
+        columns=Offer.OfferType.choices,
+        groups=_matrix_rows(
+            groups,
+            "art",
+            Offer.OfferType.choices,
+            count_values(available, type_bits),
+            count_values(in_part, type_bits),
+        ),
     )
     topic_columns = [(slug, name) for slug, name, _count in top_topics]
+    topic_bits = {slug: index.bits["thema"][slug] for slug, _name in topic_columns}
     by_topic = Matrix(
         slug="thema",
         caption=gettext("Aktuelle Angebote je Region zu den %(count)s häufigsten Themen")
         % {"count": len(topic_columns)},
         columns=topic_columns,
         groups=_matrix_rows(
-            groups,
-            "thema",
-            topic_columns,
-            count_values(available, {slug: index.bits["thema"][slug] for slug, _name in topic_columns}),
+            groups, "thema", topic_columns, count_values(available, topic_bits), count_values(in_part, topic_bits)
         ),
     )
     return render(
         request,
         "regions/transfer_map.html",
-        {"by_type": by_type, "by_topic": by_topic, "breadcrumbs": [(None, _("Transferlandkarte"))]},
+        {
+            "by_type": by_type,
+            "by_topic": by_topic,
+            "level": level,
+            "breadcrumbs": [(None, _("Transferlandkarte"))],
+        },
     )
 
 
@@ -131,8 +161,9 @@ def count_values(available, value_bits):
     }
 
 
-def _matrix_rows(groups, parameter, columns, counts):
-    """[(group label, [(region, [MatrixCell])])]; a cell links to the filtered list unless it is a gap."""
+def _matrix_rows(groups, parameter, columns, counts, partial_counts):
+    """[(group label, [(region, [MatrixCell])])]; a cell links to the filtered list when offers for the whole
+    region exist (the list's region filter shows exactly those)."""
     list_url = reverse("offers:list")
     rows = []
     for label, regions in groups:
@@ -142,15 +173,11 @@ def _matrix_rows(groups, parameter, columns, counts):
             for value, column in columns:
                 count = counts[region.pk][value]
                 url = f"{list_url}?{urlencode({'region': region.slug, parameter: value})}" if count else ""
-                cells.append(MatrixCell(count=count, url=url, column=column))
+                partial = partial_counts[region.pk][value]
+                cells.append(MatrixCell(count=count, url=url, column=column, partial=partial))
             group.append((region, cells))
         rows.append((label, group))
     return rows
-
-
-def _breakable(label):
-    """Let long compounds such as "Labor/Testumgebung/Demonstrator" wrap after each slash."""
-    return label.replace("/", "/\u200b")
 
 
 class RegionDetailView(DetailView):

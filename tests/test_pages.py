@@ -63,7 +63,7 @@ def test_detail_pages_of_offer_and_institution(client, offers):
 def test_home_has_search_and_live_counts(client, offers):
     html = client.get("/").content.decode()
     assert 'action="/angebote/"' in html and 'name="q"' in html
-    assert re.search(r'\?art=labor">Labor/Testumgebung/Demonstrator</a> <span class="count">1</span>', html)
+    assert re.search(r'\?art=labor">Labor/<wbr>Testumgebung/<wbr>Demonstrator</a> <span class="count">1</span>', html)
     assert re.search(r'\?thema=robotik">Robotik</a> <span class="count">1</span>', html)
     # the Kreis Lippe lab counts for nothing at Bezirk level; the NRW-wide voucher counts everywhere
     assert re.search(

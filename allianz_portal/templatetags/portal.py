@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from allianz_portal.text import render_markdown
@@ -35,6 +35,13 @@ def highlight(text, query):
 
 
 @register.filter
+def slash_breaks(text):
+    """Escape `text` and allow a line break after each slash: "Labor/Testumgebung/Demonstrator" wraps between
+    its words instead of inside one (CSS `hyphens: auto` with lang="de" handles the long words themselves)."""
+    return mark_safe(str(conditional_escape(text)).replace("/", "/<wbr>"))
+
+
+@register.filter
 def tel_href(number):
     """ "+49 5231 12345-0" -> "+495231123450" for a tel: link."""
     number = str(number).strip()
@@ -65,7 +72,7 @@ def facet_options(name, options):
                 name,
                 option["value"],
                 mark_safe(" checked") if option["selected"] else "",
-                option["label"],
+                slash_breaks(option["label"]),
                 localize(option["count"]),
             )
             for option in options

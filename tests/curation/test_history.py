@@ -1,5 +1,8 @@
 """History: who changed what when, as a diff; restore an old version; recover a deleted offer."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -132,3 +135,63 @@ def superuser_client_factory(client, django_user_model):
         return client
 
     return factory
+
+
+def history_rows(client, offer):
+    """The history table as an editor reads it: [(date column, change reason, changes)] newest first."""
+    page = client.get(reverse("admin:offers_offer_history", args=[offer.pk])).content.decode()
+    body = page.split('id="change-history"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in body.split("</tr>")[:-1]:
+        cells = [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in row.split("<td")[1:]]
+        rows.append(tuple(cell.split(">", 1)[1].strip() if cell.startswith(">") else cell for cell in cells[-5:]))
+    return rows
+
+
+def test_history_shows_labels_names_and_local_time(editor_client, institution_a):
+    """Status labels instead of stored values, providers by name, Berlin time to the minute, "–" for empty."""
+    import datetime
+
+    from django.utils import timezone
+
+    offer = make_offer(status=Offer.Status.REVIEW, published_at=None, provider=institution_a)
+    data = admin_form_data(editor_client.get(change_url(offer)))
+    data["status"] = Offer.Status.PUBLISHED
+    data["published_at_0"], data["published_at_1"] = "2026-07-01", "09:30:00"
+    assert editor_client.post(change_url(offer), data).status_code == 302
+
+    latest = history_rows(editor_client, offer)[0]
+    date_column, _comment, _user, reason, changes = latest
+    saved = offer.history.order_by("-history_date", "-history_id").first().history_date
+    assert date_column == f"{timezone.localtime(saved):%d.%m.%Y, %H:%M} Uhr"
+    assert reason == "–" and "None" not in " ".join(latest)
+    assert "Status: In Prüfung → Veröffentlicht" in changes
+    assert "pruefung" not in changes and "veroeffentlicht" not in changes
+    assert "Veröffentlicht ab: – → 01.07.2026 09:30" in changes  # local (CEST) time, not UTC
+    assert datetime.datetime(2026, 7, 1, 7, 30, tzinfo=datetime.UTC) == Offer.objects.get(pk=offer.pk).published_at
+
+
+def test_history_names_related_records(editor_client, institution_a, institution_b):
+    offer = make_offer(provider=institution_a, coverage=["nrw"])
+    data = admin_form_data(editor_client.get(change_url(offer)))
+    data["provider"] = str(institution_b.pk)
+    data["coverage"] = [str(Region.objects.get(slug="kreis-lippe").pk), str(Region.objects.get(slug="kreis-soest").pk)]
+    assert editor_client.post(change_url(offer), data).status_code == 302
+    changes = history_rows(editor_client, offer)[0][-1]
+    assert "Anbieter: Hochschule A → Kammer B" in changes
+    assert "Gebiet: Nordrhein-Westfalen → Kreis Lippe, Kreis Soest" in changes
+    assert "[" not in changes
+
+
+def test_other_history_pages_are_readable_too(superuser_client_factory):
+    institution = Institution.objects.create(name="Vorher GmbH", slug="vorher-gmbh", kind="unternehmen")
+    client = superuser_client_factory()
+    url = reverse("admin:partners_institution_change", args=[institution.pk])
+    data = admin_form_data(client.get(url))
+    data["name"] = "Nachher GmbH"
+    data["is_alliance_partner"] = "on"
+    assert client.post(url, data).status_code == 302
+    page = client.get(reverse("admin:partners_institution_history", args=[institution.pk])).content.decode()
+    assert "Änderungen" in page and "Changes" not in page
+    assert "Vorher GmbH" in page and "Nachher GmbH" in page
+    assert "Partner der Allianz:</strong>" in page and "nein" in page and "False" not in page

@@ -1,6 +1,8 @@
 """CSV/Excel import and export: dry-run preview, German row messages, all or nothing, progress on the command line."""
 
+import datetime
 import io
+import re
 
 import pytest
 import tablib
@@ -152,3 +154,85 @@ def test_command_dry_run_progress_and_all_or_nothing(tmp_path, institution_a):
 def test_command_refuses_unknown_files(tmp_path):
     with pytest.raises(CommandError, match="nicht"):
         call_command("import_offers", str(tmp_path / "fehlt.csv"))
+
+
+def export(client, fmt, columns):
+    """The admin's export with these columns ticked, as the editor's browser sends it."""
+    ticked = {f"offerresource_{name}": "on" for name in columns}
+    response = client.post(reverse("admin:offers_offer_export"), {"format": fmt, "resource": "0", **ticked})
+    assert response.status_code == 200
+    return response.content
+
+
+def load(content, fmt):
+    """A downloaded export as rows (CSV arrives as UTF-8 with a byte order mark, for Excel)."""
+    if fmt == "0":
+        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    return tablib.Dataset().load(content, format="xlsx")
+
+
+def export_columns():
+    from offers.resources import OfferResource
+
+    return list(OfferResource().get_export_order())
+
+
+def test_export_form_labels_are_german(editor_client):
+    html = editor_client.get(reverse("admin:offers_offer_export")).content.decode()
+    assert "Titel (title)" in html and "Angebotsart (offer_type)" in html and "Format (format)" in html
+    assert "Alle auswählen" in html
+    assert ">Title<" not in html and "Offer Type" not in html and "Select all" not in html
+
+
+@pytest.mark.parametrize("fmt", ["0", "1"], ids=["csv", "xlsx"])
+def test_export_has_every_ticked_column_including_format(editor_client, institution_a, fmt):
+    make_offer(slug="hybrid-angebot", provider=institution_a, format=Offer.Format.HYBRID)
+    data = load(export(editor_client, fmt, export_columns()), fmt)
+    assert data.headers == export_columns()  # export columns = import columns, Format included
+    assert data.headers.count("format") == 1
+    row = dict(zip(data.headers, data[0], strict=True))
+    assert row["slug"] == "hybrid-angebot" and row["format"] == "hybrid"
+
+    only_some = load(export(editor_client, fmt, ["slug", "format"]), fmt)
+    assert only_some.headers == ["slug", "format"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_then_import_changes_nothing(editor_client, institution_a, topic, fmt):
+    make_offer(
+        slug="rundreise",
+        provider=institution_a,
+        format=Offer.Format.ONLINE,
+        cost=Offer.Cost.SUBSIDISED,
+        coverage=["kreis-lippe", "kreis-hoexter"],
+        topics=["Robotik"],
+        deadline=datetime.date(2027, 3, 31),
+        last_verified=datetime.date(2026, 10, 1),
+    )
+    make_offer(slug="entwurf-ohne-datum", provider=institution_a, status=Offer.Status.DRAFT, published_at=None)
+    before = export(editor_client, "0" if fmt == "csv" else "1", export_columns())
+    offer = Offer.objects.get(slug="rundreise")
+    snapshot = {name: getattr(offer, name) for name in ("published_at", "format", "cost", "deadline", "last_verified")}
+    history_before = offer.history.count()
+
+    file = io.BytesIO(before)
+    file.name = f"export.{fmt}"
+    preview = editor_client.post(
+        IMPORT_URL, {"format": "0" if fmt == "csv" else "1", "import_file": file, "resource": "0"}
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert "Probelauf: 3 Zeilen geprüft – 0 neu, 3 aktualisiert" in text, text[text.find("Probelauf") :][:300]
+    confirm = preview.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    editor_client.post(reverse("admin:offers_offer_process_import"), data, follow=True)
+
+    offer.refresh_from_db()
+    assert {name: getattr(offer, name) for name in snapshot} == snapshot
+    newest, previous = offer.history.order_by("-history_date", "-history_id")[:2]
+    assert offer.history.count() == history_before + 1
+    assert newest.diff_against(previous).changes == []  # the history records no change
+    after = export(editor_client, "0" if fmt == "csv" else "1", export_columns())
+    if fmt == "csv":
+        assert after == before
+    else:
+        assert load(after, "1").dict == load(before, "1").dict

@@ -88,3 +88,43 @@ def test_unchanged_resave_by_the_same_editor_works_twice(editor_client):
     assert editor_client.post(change_url(offer), data).status_code == 302
     offer.refresh_from_db()
     assert offer.title == "Zweiter Durchgang"
+
+
+def test_a_save_without_touching_the_publication_date_records_no_change(editor_client):
+    """The form shows whole seconds: leaving the field alone must not change it (it lost its microseconds)."""
+    offer = make_offer(title="Alter Titel")  # published_at = now() - 1 day, with microseconds
+    stored = Offer.objects.get(pk=offer.pk).published_at
+    data = admin_form_data(editor_client.get(change_url(offer)))
+    data["title"] = "Neuer Titel"
+    assert editor_client.post(change_url(offer), data).status_code == 302
+    offer.refresh_from_db()
+    assert offer.published_at == stored
+    newer, older = offer.history.order_by("-history_date", "-history_id")[:2]
+    assert [change.field for change in newer.diff_against(older).changes] == ["title"]
+
+
+def test_publishing_now_stamps_whole_seconds():
+    offer = make_offer(status=Offer.Status.DRAFT, published_at=None)
+    offer.status = Offer.Status.PUBLISHED
+    offer.save()
+    offer.refresh_from_db()
+    assert offer.published_at is not None and offer.published_at.microsecond == 0
+
+
+def test_the_conflict_message_lists_only_what_the_other_editor_changed(django_user_model, editor):
+    offer = make_offer(title="Cobot-Testfeld", summary="Alt.")
+    other = make_user(django_user_model, "zweiter", "Redaktion")
+    anna, ben = Client(), Client()
+    anna.force_login(editor)
+    ben.force_login(other)
+    form_anna = admin_form_data(anna.get(change_url(offer)))
+    form_ben = admin_form_data(ben.get(change_url(offer)))
+    form_anna["summary"] = "Annas Kurzbeschreibung."
+    assert anna.post(change_url(offer), form_anna).status_code == 302
+
+    form_ben["title"] = "Bens Titel"
+    response = ben.post(change_url(offer), form_ben)
+    error = response.context["adminform"].form.non_field_errors()[0]
+    changed = error.split("Inzwischen geändert: ", 1)[1].split(".", 1)[0]
+    assert changed == "Kurzbeschreibung"
+    assert "von redakteurin" in error

@@ -64,12 +64,77 @@ def test_nrw_wide_offer_counts_in_every_row(client):
     assert not any(n for (_slug, art), n in counts.items() if art != "beratung")
 
 
-def test_kreis_offer_counts_in_no_row(client):
+def partial_cells(response, matrix="by_type"):
+    """{(region slug, column value): offers for only part of the region}, non-zero only."""
+    data = response.context[matrix]
+    return {
+        (region.slug, value): cell.partial
+        for _group, rows in data.groups
+        for region, row in rows
+        for (value, _label), cell in zip(data.columns, row, strict=True)
+        if cell.partial
+    }
+
+
+def test_kreis_offer_counts_for_its_bezirk_and_cooperation_region_in_part(client):
+    """A lab in Kreis Lippe (like the SmartFactory in Lemgo) is no gap for Detmold or Ostwestfalen-Lippe."""
     make_offer(coverage=["kreis-lippe"], offer_type="labor", topics=["Robotik"])
     response = client.get(URL)
-    assert not any(cells(response).values())
-    assert not any(cells(response, "by_topic").values())
+    assert not any(cells(response).values())  # it serves neither region as a whole
+    assert partial_cells(response) == {("regierungsbezirk-detmold", "labor"): 1, ("ostwestfalen-lippe", "labor"): 1}
+    assert partial_cells(response, "by_topic") == {
+        ("regierungsbezirk-detmold", "robotik"): 1,
+        ("ostwestfalen-lippe", "robotik"): 1,
+    }
     assert [value for value, _ in response.context["by_topic"].columns] == ["robotik"]
+
+    html = response.content.decode()
+    detmold = html.split('href="/regionen/regierungsbezirk-detmold/"', 1)[1].split("</tr>", 1)[0]
+    labor_cell = re.findall(r"<td[^>]*>(.*?)</td>", detmold)[Offer.OfferType.values.index("labor")]
+    assert "Lücke" not in labor_cell
+    assert "1&nbsp;teilweise" in labor_cell and "(gilt nur in einem Teil der Region)" in labor_cell
+    assert "<a" not in labor_cell  # the list's region filter would not show it
+    koeln = html.split('href="/regionen/regierungsbezirk-koeln/"', 1)[1].split("</tr>", 1)[0]
+    assert koeln.count("0 – Lücke") == 7
+
+
+def test_whole_and_partial_offers_side_by_side(client):
+    make_offer(coverage=["ostwestfalen-lippe"], offer_type="labor")
+    make_offer(coverage=["kreis-lippe"], offer_type="labor")
+    make_offer(coverage=["kreis-hoexter", "kreis-guetersloh"], offer_type="labor")
+    response = client.get(URL)
+    assert cells(response)[("regierungsbezirk-detmold", "labor")] == 1
+    assert partial_cells(response)[("regierungsbezirk-detmold", "labor")] == 2
+    html = response.content.decode()
+    assert 'art=labor">1<span class="kern-sr-only"> Angebot: Labor/' in html
+    assert '<span class="matrix__partial">+&nbsp;2&nbsp;teilweise' in html
+    assert "Angebote nur für einzelne Kreise der Region" in html  # the legend
+
+
+def test_kreis_rows_count_a_kreis_offer_fully(client):
+    make_offer(coverage=["kreis-lippe"], offer_type="labor")
+    response = client.get(URL, {"ebene": "kreise"})
+    groups = response.context["by_type"].groups
+    assert [label for label, _rows in groups] == [
+        "Regierungsbezirk Düsseldorf",
+        "Regierungsbezirk Köln",
+        "Regierungsbezirk Münster",
+        "Regierungsbezirk Detmold",
+        "Regierungsbezirk Arnsberg",
+    ]
+    assert sum(len(rows) for _label, rows in groups) == 53
+    assert {key for key, n in cells(response).items() if n} == {("kreis-lippe", "labor")}
+    assert partial_cells(response) == {}
+    html = response.content.decode()
+    assert 'href="/angebote/?region=kreis-lippe&amp;art=labor">1<' in html
+    assert '<span aria-current="page">Kreise und kreisfreie Städte</span>' in html
+    assert 'href="/transferlandkarte/">Regierungsbezirke und Kooperationsregionen</a>' in html
+
+
+def test_unknown_level_shows_the_regions(client):
+    response = client.get(URL, {"ebene": "gemeinden"})
+    assert response.status_code == 200 and row_slugs(response)[:5] == BEZIRKE
+    assert 'href="/transferlandkarte/?ebene=kreise">Kreise und kreisfreie Städte</a>' in response.content.decode()
 
 
 def test_owl_offer_counts_for_owl_and_detmold_only(client):
