@@ -14,8 +14,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Municipality, Region
+from search import engine
 
-from . import search
 from .facets import facet_index
 from .models import Offer, TaggedOffer
 
@@ -113,7 +113,7 @@ class OfferFilter(django_filters.FilterSet):
         return queryset  # handled in filter_queryset / the view
 
     def filter_text(self, queryset, name, value):
-        return search.search(queryset, value)
+        return queryset.filter(pk__in=engine.search(value).pks)
 
     def filter_region(self, queryset, name, value):
         return queryset.covering(Region(pk=self.index.region_ids[value]))
