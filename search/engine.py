@@ -326,7 +326,7 @@ def closest_word(word):
 
 
 def vocabulary():
-    """(folded words, their frequency, their usual spelling) of public titles, topics and summaries."""
+    """(folded words, their frequency, their usual spelling) of the public offers' texts."""
     from offers.facets import per_state
 
     return per_state("vocabulary", _vocabulary)
@@ -336,7 +336,7 @@ def _vocabulary():
     from offers.models import Offer
 
     counts, spellings = Counter(), defaultdict(Counter)
-    rows = Offer.objects.public().values_list("title", "topic_names", "summary")
+    rows = Offer.objects.public().values_list("title", "topic_names", "summary", "description", "provider_name")
     for row in rows.iterator(chunk_size=2000):
         for text in row:
             for match in re.finditer(r"[^\W\d_]{4,}", text or ""):
