@@ -74,7 +74,7 @@ def main(count=200, rebuild=False):
         result["index_build_s"] = round(time.perf_counter() - started, 1)
     try:
         result["index_mb"] = round(index_size() / 1e6, 1)
-    except Exception:  # dbstat missing on this SQLite build  # noqa: BLE001
+    except Exception:  # dbstat missing on this SQLite build
         result["index_mb"] = None
     facets.facet_index()
     engine.vocabulary()  # built once per content state, like the facet index
