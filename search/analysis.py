@@ -35,6 +35,8 @@ EXTRA_STOP_WORDS = {
     "benötige",
     "benötigen",
     "bitte",
+    "beim",
+    "wo",
     "bekomme",
     "bekommen",
     "finde",
@@ -92,11 +94,24 @@ def stem(word):
     return fold(_stemmer.stemWord(lemma.casefold()))
 
 
+_SPELLED_UMLAUT = re.compile(r"(?<![qQeEaA])([aouAOU])[eE]")
+
+
 @functools.lru_cache(maxsize=50_000)
 def compound_parts(word):
-    """Terms of the parts of a German compound ("Robotikberatung" → robotik, berat), or ()."""
+    """Terms of the parts of a German compound ("Robotikberatung" → robotik, berat), or ().
+
+    A word typed without umlauts ("Gruendungsberatung") is split as if spelled with them, so both
+    spellings give the same parts."""
     if len(word) < MIN_COMPOUND or not word.isalpha():
         return ()
+    restored = _SPELLED_UMLAUT.sub(lambda m: m.group(1).translate(str.maketrans("aouAOU", "äöüÄÖÜ")), word)
+    if restored != word:
+        return _split(restored) or _split(word)
+    return _split(word)
+
+
+def _split(word):
     score, modifier, head = _splitter.split_compound(word)[0]
     if score < SPLIT_SCORE:
         # An inflected compound may split better without its ending (Transfergutscheine).
