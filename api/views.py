@@ -51,6 +51,11 @@ class Pagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["licence"] = {"type": "string"}
+        response["properties"]["suggestion"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "Nur Angebote mit q: die korrigierte Suche, deren Treffer geliefert werden (sonst null).",
+        }
         return response
 
 

@@ -338,25 +338,6 @@ class IndexedResults:
         return self.fetch(pks)
 
 
-SEARCH_MEMO_SIZE = 64  # remembered searches per facet index (and so per content state and process)
-
-
-def remembered_search(index, key, matches):
-    """The bitset of the offers in queryset `matches()`, remembered on `index` under `key`.
-
-    Kept on the index itself, so a remembered search can never be combined with the bits of another
-    content state. Popular searches are answered from memory; a new one costs one query for the
-    matching pks.
-    """
-    searches = index.__dict__.setdefault("_searches", {})
-    bits = searches.get(key)
-    if bits is None:
-        bits = index.mask(matches().order_by().values_list("pk", flat=True))
-        with _lock:
-            _remember(searches, key, bits, size=SEARCH_MEMO_SIZE)
-    return bits
-
-
 def union(masks):
     result = 0
     for mask in masks:

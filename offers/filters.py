@@ -113,7 +113,8 @@ class OfferFilter(django_filters.FilterSet):
         return queryset  # handled in filter_queryset / the view
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(pk__in=engine.search(value).pks)
+        result = engine.search(value)
+        return queryset.filter(pk__in=result.pks) if result.searchable else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.covering(Region(pk=self.index.region_ids[value]))

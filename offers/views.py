@@ -57,12 +57,13 @@ class OfferListView(PublicOfferMixin, ListView):
             data = self.request.GET.copy()
             data["q"] = self.suggestion
             self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=index)
-        self.search_bits = index.mask(self.result.pks) if self.result is not None else 0
+        searchable = self.result is not None and self.result.searchable
+        # A query of only punctuation or filler narrows nothing.
+        self.search_bits = index.mask(self.result.pks) if searchable else index.everything
         self.base = self.candidates()
         self.matching = index.matching(self.base, self.filterset.selections())
         sort = self.filterset.ordering
         # Relevance needs words to rank by; a query of only punctuation keeps the bit order (newest first).
-        searchable = self.result is not None and self.result.searchable
         rank = self.relevance_page if sort == "relevanz" and searchable else None
         return IndexedResults(index, self.matching, sort, fetch=offers_by_pk, rank=rank)
 
@@ -107,9 +108,11 @@ class OfferListView(PublicOfferMixin, ListView):
         if self.page_notice:
             notices.append(self.page_notice)
         result = self.result
-        if result is not None and result.searchable and not result.pks and not self.request.GET.get("seite"):
+        zero_result = result is not None and result.searchable and not result.pks
+        if zero_result and not self.request.GET.get("seite"):
             engine.record_zero_result(self.request.GET.get("q", ""))
-        full = (self.matching & index.mask(result.full)).bit_count() if result is not None else total
+        searched = result is not None and result.searchable
+        full = (self.matching & index.mask(result.full)).bit_count() if searched else total
         page = context["page_obj"]
         partial_at = full - (page.start_index() - 1) if full < total else None
         context.update(
@@ -136,8 +139,16 @@ class OfferListView(PublicOfferMixin, ListView):
             region_options=self.region_options(index),
             selected_region=filterset.cleaned("region") or "",
             breadcrumbs=[(None, _("Angebote"))],
+            zero_result=zero_result,
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("zero_result"):
+            # Not kept in the page cache, so every search without results is counted (search.engine).
+            patch_cache_control(response, no_cache=True)
+        return response
 
     # -- helpers ---------------------------------------------------------------------------------
 

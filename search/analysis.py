@@ -107,7 +107,7 @@ def compound_parts(word):
         return ()
     restored = _SPELLED_UMLAUT.sub(lambda m: m.group(1).translate(str.maketrans("aouAOU", "äöüÄÖÜ")), word)
     if restored != word:
-        return _split(restored) or _split(word)
+        return _split(restored)
     return _split(word)
 
 

@@ -18,6 +18,7 @@
 import itertools
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -77,12 +78,26 @@ class Result:
         return len(self.pks) > len(self.full)
 
 
+MEMO_SIZE = 256  # ranked searches remembered per content state and process
+_lock = threading.Lock()
+
+
 def search(text):
-    """The ranked result for `text`, computed once per content state (and synonym change) and process."""
-    from offers.facets import per_state
+    """The ranked result for `text`, computed once per content state (synonym changes raise it too)
+    and process. Kept with the facet index of that state, so it can never meet another state's data
+    and goes with it."""
+    from offers.facets import facet_index
 
     text = " ".join(str(text or "").split())[:200]
-    return per_state(("search", text), lambda: _search(text))
+    memo = facet_index().__dict__.setdefault("_ranked_searches", {})
+    result = memo.get(text)
+    if result is None:
+        result = _search(text)
+        with _lock:
+            memo[text] = result
+            while len(memo) > MEMO_SIZE:
+                memo.pop(next(iter(memo)))
+    return result
 
 
 def _search(text):
