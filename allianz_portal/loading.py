@@ -98,6 +98,14 @@ class Loader:
         self.load_board(read_toml(REFERENCE / "board.toml").get("member", []), institutions)
         self.load_networks(read_toml(REFERENCE / "networks.toml").get("network", []))
         self.load_alliance(read_toml(REFERENCE / "alliance.toml"))
+        self.load_synonyms()
+
+    def load_synonyms(self):
+        """Shipped synonym groups (fixtures/reference/synonyms.json): created once, then the editors'."""
+        from search.loading import load_synonyms
+
+        for model, status in load_synonyms(REFERENCE / "synonyms.json"):
+            self.record(model, status)
 
     def load_regions(self):
         from regions import coverage

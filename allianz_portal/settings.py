@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "regions",
     "partners",
     "offers",
+    "search",  # text analysis, full-text index, synonyms, ranking (issue 11)
     "alliance",
     "practice",
     "api",

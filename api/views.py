@@ -16,6 +16,7 @@ from offers.filters import OfferFilter
 from offers.models import FUNDING_STEPS, CompanySize, Offer
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
+from search import engine
 
 from . import serializers
 
@@ -50,6 +51,11 @@ class Pagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["licence"] = {"type": "string"}
+        response["properties"]["suggestion"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "Nur Angebote mit q: die korrigierte Suche, deren Treffer geliefert werden (sonst null).",
+        }
         return response
 
 
@@ -149,6 +155,24 @@ class OfferViewSet(ReadOnlyViewSet):
             self.reject_invalid(filterset)
             queryset = filterset.qs
         return queryset.order_by("-published_at", "pk")
+
+    def list(self, request, *args, **kwargs):
+        """With `q`: the page's ranking (search.engine) and its correction as `suggestion`."""
+        filterset = OfferFilter(request.query_params, queryset=Offer.objects.public())
+        query = filterset.cleaned("q")
+        if not query:
+            return super().list(request, *args, **kwargs)
+        result = engine.search(query)
+        queryset = self.get_queryset()
+        if filterset.ordering == "relevanz":
+            pks = self.paginate_queryset(engine.in_rank_order(queryset, result))
+            rows = queryset.in_bulk(pks)
+            page = [rows[pk] for pk in pks if pk in rows]
+        else:
+            page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["suggestion"] = result.suggestion
+        return response
 
     def reject_invalid(self, filterset):
         """Machines get a 400 for values outside a fixed list; unknown slugs are ignored as on the website."""

@@ -346,22 +346,21 @@ class IndexedResults:
         return self.fetch(pks)
 
 
-SEARCH_MEMO_SIZE = 64  # remembered searches per facet index (and so per content state and process)
+MASK_MEMO_SIZE = 64  # remembered SQL filters per facet index (and so per content state and process)
 
 
-def remembered_search(index, key, matches):
+def remembered_mask(index, key, matches):
     """The bitset of the offers in queryset `matches()`, remembered on `index` under `key`.
 
-    Kept on the index itself, so a remembered search can never be combined with the bits of another
-    content state. Popular searches are answered from memory; a new one costs one query for the
-    matching pks.
+    For filters the index holds no bits for (the date filters' SQL condition): kept on the index itself,
+    so it can never be combined with the bits of another content state; a new key costs one query.
     """
-    searches = index.__dict__.setdefault("_searches", {})
-    bits = searches.get(key)
+    masks = index.__dict__.setdefault("_masks", {})
+    bits = masks.get(key)
     if bits is None:
         bits = index.mask(matches().order_by().values_list("pk", flat=True))
         with _lock:
-            _remember(searches, key, bits, size=SEARCH_MEMO_SIZE)
+            _remember(masks, key, bits, size=MASK_MEMO_SIZE)
     return bits
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from regions import places
 from regions.models import Region
+from search import engine
 
-from . import search
 from .facets import facet_index
 from .models import FUNDING_STEPS, CompanySize, Offer, TaggedOffer, euro
 
@@ -187,7 +187,8 @@ class OfferFilter(django_filters.FilterSet):
         return queryset  # handled in filter_queryset / the view
 
     def filter_text(self, queryset, name, value):
-        return search.search(queryset, value)
+        result = engine.search(value)
+        return queryset.filter(pk__in=result.pks) if result.searchable else queryset
 
     def filter_size(self, queryset, name, value):
         return queryset.filter(size_q(value)) if value else queryset

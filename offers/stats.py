@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from .facets import remembered_search
+from .facets import remembered_mask
 from .filters import dates_q
 from .models import Offer
 
@@ -46,7 +46,7 @@ def deadlines_soon(index, bits, days=DEADLINE_DAYS):
     """{"until": day, "count": n} of the offers in `bits` whose deadline falls within the next `days` days –
     counted with the list's own date filter (frist_bis), so the list behind the link shows the same number."""
     until = timezone.localdate() + datetime.timedelta(days=days)
-    matches = remembered_search(
+    matches = remembered_mask(
         index,
         ("dates", ("deadline_until", until)),
         lambda: Offer.objects.public().filter(dates_q(deadline_until=until)),

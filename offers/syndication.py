@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
+from search import engine
+
 from . import cells
 from .filters import OfferFilter
 from .models import Offer
@@ -50,6 +52,16 @@ class PlainTextAtomFeed(Atom1Feed):
             handler.addQuickElement("summary", summary, {"type": "text"})
 
 
+def in_list_order(request, queryset, limit):
+    """At most `limit` offers of `queryset` in the list's order: by relevance for a search (the same
+    ranking as the page, search.engine), else as ordered."""
+    filterset = OfferFilter(request.GET, queryset=queryset)
+    query = filterset.cleaned("q")
+    if query and filterset.ordering == "relevanz":
+        return engine.ranked_rows(queryset, engine.search(query), limit)
+    return queryset[:limit]
+
+
 class OfferFeed(Feed):
     feed_type = PlainTextAtomFeed
     title = "Transferportal NRW – neue Angebote"
@@ -64,7 +76,7 @@ class OfferFeed(Feed):
         return reverse("offers:list") + (f"?{query}" if query else "")
 
     def items(self, request):
-        return filtered_offers(request)[:FEED_LIMIT]
+        return in_list_order(request, filtered_offers(request), FEED_LIMIT)
 
     def item_title(self, offer):
         return offer.title
@@ -139,7 +151,8 @@ def offer_calendar(request, slug):
 
 @require_GET
 def list_calendar(request):
-    offers = filtered_offers(request).exclude(start_date__isnull=True, deadline__isnull=True)[:EXPORT_LIMIT]
+    dated = filtered_offers(request).exclude(start_date__isnull=True, deadline__isnull=True)
+    offers = in_list_order(request, dated, EXPORT_LIMIT)
     return _calendar(offers, request, "Transferportal NRW – Termine")
 
 
@@ -218,7 +231,7 @@ def export_csv(request):
     response.write("\ufeff")  # BOM: spreadsheet programs then read UTF-8 umlauts correctly
     writer = csv.writer(response, delimiter=";")
     writer.writerow([label for _, label in EXPORT_FIELDS])
-    for offer in filtered_offers(request)[:EXPORT_LIMIT]:
+    for offer in in_list_order(request, filtered_offers(request), EXPORT_LIMIT):
         row = export_row(offer, request)
         writer.writerow(
             [
@@ -231,7 +244,7 @@ def export_csv(request):
 
 @require_GET
 def export_json(request):
-    offers = [export_row(offer, request) for offer in filtered_offers(request)[:EXPORT_LIMIT]]
+    offers = [export_row(offer, request) for offer in in_list_order(request, filtered_offers(request), EXPORT_LIMIT)]
     return JsonResponse(
         {
             "licence": LICENCE,

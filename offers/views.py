@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from allianz_portal.pagecache import cache_public_page
+from search import engine
 
-from . import search, workflow
-from .facets import FACETS, IndexedResults, facet_index, remembered_search, set_positions, union
+from . import workflow
+from .facets import FACETS, IndexedResults, facet_index, remembered_mask, union
 from .filters import OfferFilter
 from .models import COMPANY_SIZE_THRESHOLDS, Offer
 from .stats import offers_by_pk
@@ -49,49 +50,40 @@ class OfferListView(PublicOfferMixin, ListView):
 
     def get_queryset(self):
         """The matching offers as an `IndexedResults`: filtered and counted in the facet index (no
-        query), sorted by its stored orders; only the shown page is read from the database."""
+        query), sorted by its stored orders or by search.engine's ranking; only the shown page is
+        read from the database."""
         self.filterset = OfferFilter(self.request.GET, queryset=super().get_queryset())
-        self.suggestion = None
         index = self.filterset.index
-        self.base = self.candidates()
-        matching = index.matching(self.base, self.filterset.selections())
         query = self.filterset.cleaned("q")
-        if query and not matching:
-            self.suggestion = search.suggest(query)
-            if self.suggestion:
-                data = self.filterset.link_data()
-                data["q"] = self.suggestion
-                self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=index)
-                self.base = self.candidates()
-                matching = index.matching(self.base, self.filterset.selections())
-        self.matching = matching
+        self.result = engine.search(query) if query else None
+        self.suggestion = self.result.suggestion if self.result else None
+        if self.suggestion:
+            # The corrected words were searched: the form, chips and links show the corrected query.
+            data = self.filterset.link_data()
+            data["q"] = self.suggestion
+            self.filterset = OfferFilter(data, queryset=super().get_queryset(), index=index)
+        searchable = self.result is not None and self.result.searchable
+        # A query of only punctuation or filler narrows nothing.
+        self.search_bits = index.mask(self.result.pks) if searchable else index.everything
+        self.base = self.candidates()
+        self.matching = index.matching(self.base, self.filterset.selections())
         sort = self.filterset.ordering
         # Relevance needs words to rank by; a query of only punctuation keeps the bit order (newest first).
-        rank = self.relevance_page if sort == "relevanz" and search.parse(self.filterset.cleaned("q")) else None
-        return IndexedResults(index, matching, sort, fetch=offers_by_pk, rank=rank)
+        rank = self.relevance_page if sort == "relevanz" and searchable else None
+        return IndexedResults(index, self.matching, sort, fetch=offers_by_pk, rank=rank)
 
     def relevance_page(self, start, stop):
-        """pks from `start` to `stop` by relevance: the ranked candidates (search.CANDIDATES), then the
-        other matches, newest first."""
-        index = self.filterset.index
-        query = self.filterset.cleaned("q")
-        matching = self.matching
-        pool = set_positions(matching, 0, search.CANDIDATES)
-        if matching.bit_count() > search.CANDIDATES:
-            titles = remembered_search(
-                index, ("title", query), lambda: search.title_matches(Offer.objects.public(), query)
-            )
-            pool = sorted({*pool, *set_positions(matching & titles, 0, search.CANDIDATES)})
-        # The whole pool (at most 2 × CANDIDATES) ranked in one query, then sliced here: the rows after it
-        # continue exactly where the ranked ones end, even if an offer left the pool meanwhile.
-        ranked_pool = search.search(Offer.objects.public().filter(pk__in=[index.pks[p] for p in pool]), query)
-        ranked = list(ranked_pool.order_by(*search.RELEVANCE).values_list("pk", flat=True))
-        found = ranked[start:stop]
-        if len(found) < stop - start:
-            rest = matching & ~index.of_positions(pool)
-            offset = max(0, start - len(ranked))
-            found += index.select(rest, "neu", offset, offset + stop - start - len(found))
-        return found
+        """pks from `start` to `stop` in the engine's order, among the offers the filters leave."""
+        positions = self.filterset.index.positions
+        flags = self.matching.to_bytes((len(positions) + 8) // 8, "little")
+        found = []
+        for pk in self.result.pks:
+            position = positions.get(pk)
+            if position is not None and flags[position >> 3] >> (position & 7) & 1:
+                found.append(pk)
+                if len(found) == stop:
+                    break
+        return found[start:stop]
 
     def paginate_queryset(self, queryset, page_size):
         """Out-of-range pages show the last page, garbage shows the first – with a notice, never an error."""
@@ -120,12 +112,23 @@ class OfferListView(PublicOfferMixin, ListView):
         notices = filterset.notices()
         if self.page_notice:
             notices.append(self.page_notice)
+        result = self.result
+        zero_result = result is not None and result.searchable and not result.pks
+        if zero_result and not self.request.GET.get("seite"):
+            engine.record_zero_result(self.request.GET.get("q", ""))
+        searched = result is not None and result.searchable
+        full = (self.matching & index.mask(result.full)).bit_count() if searched else total
+        page = context["page_obj"]
+        partial_at = full - (page.start_index() - 1) if full < total else None
         context.update(
             filter=filterset,
             total=total,
             query=filterset.cleaned("q") or "",
             original_query=self.request.GET.get("q", "") if self.suggestion else "",
             suggestion=self.suggestion,
+            typed_words=", ".join(typed for typed, _better in result.corrections) if result is not None else "",
+            full_total=full,
+            partial_at=partial_at if partial_at is not None and 0 <= partial_at < len(page.object_list) else None,
             place=place,
             facets=self.facet_groups(counts, selections),
             chips=self.chips(selections),
@@ -145,8 +148,16 @@ class OfferListView(PublicOfferMixin, ListView):
                 for name, label in DATE_FILTERS.items()
             ],
             breadcrumbs=[(None, _("Angebote"))],
+            zero_result=zero_result,
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("zero_result"):
+            # Not kept in the page cache, so every search without results is counted (search.engine).
+            patch_cache_control(response, no_cache=True)
+        return response
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -165,13 +176,12 @@ class OfferListView(PublicOfferMixin, ListView):
         dates = filterset.dates()
         if dates:  # the date filters' own SQL condition, its matches remembered like a search
             key = ("dates", *sorted(dates.items()))
-            candidates &= remembered_search(index, key, lambda: filterset.filter_dates(Offer.objects.public()))
+            candidates &= remembered_mask(index, key, lambda: filterset.filter_dates(Offer.objects.public()))
         return candidates
 
     def search_mask(self, query):
-        """Bitset of the offers matching the search (one query, remembered per content state)."""
-        index = self.filterset.index
-        return remembered_search(index, ("text", query), lambda: search.search(Offer.objects.public(), query))
+        """Bitset of the offers the search lists – full and partial matches (search.engine)."""
+        return self.search_bits
 
     def facet_groups(self, counts, selections):
         labels = self.filterset.index.labels

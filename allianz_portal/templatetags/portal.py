@@ -29,7 +29,7 @@ def nav_link(context, url_name, label):
 @register.filter
 def highlight(text, query):
     """Escape `text` and mark the words the visitor searched for."""
-    from offers.search import highlight as mark_matches
+    from search.highlight import highlight as mark_matches
 
     return mark_matches(text, query)
 

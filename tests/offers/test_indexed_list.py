@@ -8,10 +8,11 @@ import re
 import pytest
 from django.utils import timezone
 
-from offers import facets, search
+from offers import facets
 from offers.facets import ORDERINGS, set_positions
 from offers.filters import OfferFilter
 from offers.models import Offer
+from search import engine
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +83,8 @@ def test_sparse_and_dense_selection_agree(varied):
             assert index.select(bits, sort, 2, 5) == want[2:5]
 
 
-def test_relevance_ranks_a_bounded_pool_and_still_lists_every_match(client, monkeypatch):
-    """Beyond search.CANDIDATES matches, the newest matches and the title matches are ranked; every
-    match still appears exactly once, title matches first."""
-    monkeypatch.setattr(search, "CANDIDATES", 3)
+def test_relevance_lists_every_match_once_title_matches_first(client):
+    """Every match appears exactly once; an old title match outranks newer description matches."""
     now = timezone.now()
     for number in range(8):  # newer offers mentioning the word only in the description
         make_offer(
@@ -111,17 +110,16 @@ def test_list_reads_only_the_page_from_the_database(client, varied, django_asser
 def test_remembered_searches_belong_to_their_index(varied):
     """A search remembered for one content state is never combined with another state's bits."""
     before = facets.facet_index()
-    old_bits = facets.remembered_search(
-        before, ("text", "Robotik"), lambda: search.search(Offer.objects.public(), "Robotik")
-    )
+    old = engine.search("Robotik")
     newest = make_offer(title="Robotik ganz neu")  # shifts every bit position
     after = facets.facet_index()
-    assert after is not before and "_searches" not in after.__dict__
-    new_bits = facets.remembered_search(
-        after, ("text", "Robotik"), lambda: search.search(Offer.objects.public(), "Robotik")
-    )
+    assert after is not before
+    new = engine.search("Robotik")
+    assert new is not old
+    assert new.pks[0] == newest.pk  # a title match, and the newest on a tie
+    assert len(new.pks) == len(old.pks) + 1
+    new_bits = after.mask(new.pks)
     assert after.pks[set_positions(new_bits)[0]] == newest.pk
-    assert new_bits.bit_count() == old_bits.bit_count() + 1
 
 
 def test_an_order_holds_every_position_once_even_if_rows_change_between_queries(varied):
@@ -144,8 +142,7 @@ def test_a_region_without_kreise_still_lists_its_own_offers(client):
     assert "Für die neue Region" in client.get("/angebote/", {"region": "neue-region"}).content.decode()
 
 
-def test_relevance_pages_neither_repeat_nor_skip(client, monkeypatch):
-    monkeypatch.setattr(search, "CANDIDATES", 3)
+def test_relevance_pages_neither_repeat_nor_skip(client):
     for number in range(25):  # two pages
         make_offer(title=f"Lernfabrik Tag {number}", slug=f"lf-{number}")
     shown = slugs_on_pages(client, {"q": "Lernfabrik", "sort": "relevanz"})

@@ -155,6 +155,9 @@ class Command(BaseCommand):
         TaggedOffer.objects.bulk_create(tagged, batch_size=BATCH)
         Groups.objects.bulk_create(groups, batch_size=BATCH)
         Dimensions.objects.bulk_create(dimensions, batch_size=BATCH)
+        from search.indexing import index_offers
+
+        index_offers([offer.pk for offer in offers])  # bulk_create bypasses save(): the search documents
 
     def make_offer(self, rng, vocab, n, now, today):
         offer_type = rng.choices(list(KINDS), weights=TYPE_WEIGHTS)[0]

@@ -1,0 +1,397 @@
+"""The one search and ranking path: the list page, the API, feeds and exports all call `search()`.
+
+1. The query is analysed like offers (search.analysis); each remaining word is a *group* whose
+   alternatives are its term, the pieces of a hyphenated word, its compound parts and the synonyms
+   editors keep (search.models.Synonym, expanded here at query time).
+2. The database's full-text index (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL) answers one
+   thing only: which offers hold a term, in which field, as a whole word or as a compound part.
+   Both databases store the same terms, so they give the same answer.
+3. Ranking happens here, in Python, identically for both: per group its best field weight
+   (title > topics > summary > description > provider; compound parts and synonyms count less),
+   summed; a bonus when neighbouring query words stand next to each other in the title or summary;
+   ties by the facet index's "newest first" order. Offers matching every group come first; when
+   they are few, offers matching most of the groups follow ("partial" matches).
+4. A word that matches nothing at all is corrected to the closest known word (rapidfuzz); correctly
+   spelled words are never touched.
+"""
+
+import itertools
+import math
+import re
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connections, router
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from . import analysis
+from .indexing import PART, WHOLE
+
+FIELD_WEIGHTS = {"title": 10.0, "topic_names": 7.0, "summary": 5.0, "description": 3.0, "provider_name": 2.0}
+PART_FACTOR = 0.75  # a compound part of a document word, relative to a whole word
+SYNONYM_FACTOR = 0.8  # a synonym of the searched word, relative to the word itself
+PIECES_FACTOR = 0.8  # the pieces of a hyphenated query word found apart ("KI … Beratung")
+QUERY_PARTS_FACTOR = 0.6  # the parts of a compound query word found apart ("Robotik … Beratung")
+PROXIMITY_BONUS = {"title": 4.0, "summary": 2.0}
+PROXIMITY_POOL = 100  # the best full matches looked at for proximity
+PARTIAL_BELOW = 10  # fewer full matches than this: partial matches follow
+MAX_GROUPS = 8
+MAX_SUBQUERIES = 400  # per statement (SQLite allows 500 compound SELECTs)
+_EXCLUDED = re.compile(r"(?:^|\s)-([^\W_][\w.-]*)")
+_EMAIL = re.compile(r"\S+@\S+")
+_PHONE = re.compile(r"\+?\d[\d\s/().-]{5,}\d")
+
+CLASS_WEIGHT = {WHOLE[name]: weight for name, weight in FIELD_WEIGHTS.items()} | {
+    PART[name]: weight * PART_FACTOR for name, weight in FIELD_WEIGHTS.items()
+}
+
+
+@dataclass
+class Group:
+    """One searched word (or synonym phrase): alternatives are (terms, factor); all terms of one
+    alternative must occur in the offer."""
+
+    surface: str
+    alternatives: list
+    position: int = 0
+    synonym: bool = False
+
+    def terms(self):
+        return {term for terms, _factor in self.alternatives for term in terms}
+
+
+@dataclass
+class Result:
+    text: str  # the query as searched (corrected where a word matched nothing)
+    pks: list = field(default_factory=list)  # ranked: full matches, then partial ones
+    full: set = field(default_factory=set)  # pks matching every word
+    suggestion: str | None = None  # the corrected query, when a word was corrected
+    corrections: list = field(default_factory=list)  # [(typed, corrected)]
+    searchable: bool = True  # False when the query has no word to search for
+    groups: list = field(default_factory=list)
+    unmatched: list = field(default_factory=list)  # groups no offer matches
+
+    @property
+    def partial(self):
+        return len(self.pks) > len(self.full)
+
+
+MEMO_SIZE = 256  # ranked searches remembered per content state and process
+_lock = threading.Lock()
+
+
+def search(text):
+    """The ranked result for `text`, computed once per content state (synonym changes raise it too)
+    and process. Kept with the facet index of that state, so it can never meet another state's data
+    and goes with it."""
+    from offers.facets import facet_index
+
+    text = " ".join(str(text or "").split())[:200]
+    memo = facet_index().__dict__.setdefault("_ranked_searches", {})
+    result = memo.get(text)
+    if result is None:
+        result = _search(text)
+        with _lock:
+            memo[text] = result
+            while len(memo) > MEMO_SIZE:
+                memo.pop(next(iter(memo)))
+    return result
+
+
+def _search(text):
+    result = _run(text)
+    if not result.searchable:
+        return result
+    corrected = _corrected(text, result)
+    if corrected:
+        better = _run(corrected[0])
+        better.suggestion, better.corrections = corrected
+        return better
+    return result
+
+
+def _run(text):
+    excluded = [word.term for match in _EXCLUDED.finditer(text) for word in analysis.words(match.group(1))]
+    positive = _EXCLUDED.sub(" ", text)
+    groups = query_groups(positive)
+    if not groups:
+        return Result(text, searchable=False)
+    hits = term_hits({term for group in groups for term in group.terms()} | set(excluded))
+    allowed = _public_positions()
+    group_weights = [_group_weights(group, hits) for group in groups]
+    blocked = set().union(*(hits.get(term, {}) for term in excluded)) if excluded else set()
+    scores, counts = defaultdict(float), Counter()
+    for weights in group_weights:
+        for pk, weight in weights.items():
+            if pk in allowed and pk not in blocked:
+                scores[pk] += weight
+                counts[pk] += 1
+    result = Result(text)
+    result.unmatched = [group for group, weights in zip(groups, group_weights, strict=True) if not weights]
+    result.groups = groups
+    needed = len(groups)
+    full = [pk for pk in scores if counts[pk] == needed]
+    result.full = set(full)
+    bonus = _proximity(groups, full, scores) if len(groups) > 1 else {}
+    rank = allowed.__getitem__
+    ordered = sorted(full, key=lambda pk: (-(scores[pk] + bonus.get(pk, 0.0)), rank(pk)))
+    if len(full) < PARTIAL_BELOW and needed > 1:
+        least = max(1, math.ceil(needed / 2))
+        partial = [pk for pk in scores if least <= counts[pk] < needed]
+        ordered += sorted(partial, key=lambda pk: (-counts[pk], -scores[pk], rank(pk)))
+    result.pks = ordered
+    return result
+
+
+def query_groups(text):
+    """The searched words of `text` as Groups, synonyms expanded."""
+    words = analysis.words(text)
+    if not words:
+        words = analysis.words(text, keep_stop_words=True)
+    words = words[: MAX_GROUPS * 2]
+    synonyms = synonym_table()
+    groups = []
+    index = 0
+    while index < len(words) and len(groups) < MAX_GROUPS:
+        match = _longest_synonym(words, index, synonyms)
+        if match:
+            length, alternatives = match
+            own = (
+                _word_alternatives(words[index])
+                if length == 1
+                else [((w.term for w in words[index : index + length]), 1.0)]
+            )
+            own = [(tuple(terms), factor) for terms, factor in own]
+            groups.append(
+                Group(
+                    " ".join(w.surface for w in words[index : index + length]),
+                    _dedupe(own + alternatives),
+                    words[index].position,
+                    synonym=True,
+                )
+            )
+            index += length
+            continue
+        word = words[index]
+        groups.append(Group(word.surface, _word_alternatives(word), word.position))
+        index += 1
+    return groups
+
+
+def _word_alternatives(word):
+    alternatives = [((word.term,), 1.0)]
+    if word.joined:
+        alternatives.append(((word.joined,), 1.0))
+    if word.pieces:
+        alternatives.append((tuple(word.pieces), PIECES_FACTOR))
+    if len(word.parts) >= 2:
+        alternatives.append((tuple(word.parts[:2]) if len(word.parts) > 2 else tuple(word.parts), QUERY_PARTS_FACTOR))
+    return alternatives
+
+
+def _dedupe(alternatives):
+    best = {}
+    for terms, factor in alternatives:
+        if terms and factor > best.get(terms, 0):
+            best[terms] = factor
+    return list(best.items())
+
+
+def _longest_synonym(words, index, synonyms):
+    """(number of words, synonym alternatives) of the longest synonym term starting at `index`."""
+    for length in range(min(4, len(words) - index), 0, -1):
+        key = tuple(word.term for word in words[index : index + length])
+        if key in synonyms:
+            return length, [(terms, SYNONYM_FACTOR) for terms in synonyms[key] if terms != key]
+    return None
+
+
+def synonym_table():
+    """{term tuple: [term tuples it also finds]} from the active synonyms, once per content state."""
+    from offers.facets import per_state
+
+    return per_state("synonyms", _synonym_table)
+
+
+def _synonym_table():
+    from .models import Synonym
+
+    table = defaultdict(list)
+
+    def analysed(term):
+        return tuple(word.term for word in analysis.words(term, keep_stop_words=True))
+
+    for synonym in Synonym.objects.filter(active=True):
+        terms = [t for t in map(analysed, synonym.term_list) if t]
+        if synonym.kind == Synonym.Kind.ONE_WAY:
+            targets = [t for t in map(analysed, synonym.target_list) if t]
+            for term in terms:
+                table[term].extend(targets)
+        else:
+            for term in terms:
+                table[term].extend(other for other in terms if other != term)
+    return {key: list(dict.fromkeys(values)) for key, values in table.items()}
+
+
+def term_hits(terms):
+    """{term: {pk: best class weight}} – which offers hold each term, from the full-text index."""
+    from offers.models import Offer
+
+    alias = router.db_for_read(Offer)
+    connection = connections[alias]
+    parts = [(term, cls) for term in sorted(terms) for cls in CLASS_WEIGHT]
+    hits = defaultdict(dict)
+    for start in range(0, len(parts), MAX_SUBQUERIES):
+        chunk = parts[start : start + MAX_SUBQUERIES]
+        if connection.vendor == "postgresql":
+            select = "SELECT offer_id, %s FROM search_offerdocument WHERE vector @@ CAST(%s AS tsquery)"
+            params = [p for term, cls in chunk for p in (f"{cls}{term}", f"'{cls}{term}'")]
+        else:
+            select = "SELECT rowid, %s FROM search_offerdocument_fts WHERE search_offerdocument_fts MATCH %s"
+            params = [p for term, cls in chunk for p in (f"{cls}{term}", f'"{cls}{term}"')]
+        sql = " UNION ALL ".join([select] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, token in cursor.fetchall():
+                term, weight = token[1:], CLASS_WEIGHT[token[0]]
+                found = hits[term]
+                if weight > found.get(pk, 0.0):
+                    found[pk] = weight
+    return hits
+
+
+def _group_weights(group, hits):
+    weights = {}
+    for terms, factor in group.alternatives:
+        found = [hits.get(term, {}) for term in terms]
+        if not all(found):
+            continue
+        smallest = min(found, key=len)
+        for pk in smallest:
+            weight = min(f.get(pk, 0.0) for f in found) * factor
+            if weight > weights.get(pk, 0.0):
+                weights[pk] = weight
+    return weights
+
+
+def _public_positions():
+    from offers.facets import facet_index
+
+    return facet_index().positions
+
+
+def _proximity(groups, full, scores):
+    """A bonus for the best full matches whose title/summary has neighbouring query words side by side."""
+    from offers.models import Offer
+
+    pool = sorted(full, key=lambda pk: -scores[pk])[:PROXIMITY_POOL]
+    if not pool:
+        return {}
+    term_sets = [group.terms() for group in groups]
+    bonus = {}
+    for pk, title, summary in Offer.objects.filter(pk__in=pool).values_list("pk", "title", "summary"):
+        for name, text in (("title", title), ("summary", summary)):
+            sequence = [{word.term, word.joined, *word.pieces} for word in analysis.words(text)]
+            pairs = 0
+            for first, second in itertools.pairwise(term_sets):
+                if any(first & a and second & b for a, b in itertools.pairwise(sequence)):
+                    pairs += 1
+            if pairs:
+                bonus[pk] = bonus.get(pk, 0.0) + PROXIMITY_BONUS[name] * pairs
+    return bonus
+
+
+# -- typo correction ------------------------------------------------------------------------------
+
+
+def _corrected(text, result):
+    """(corrected text, [(typed, corrected)]) for the words that matched nothing, or None."""
+    replacements = []
+    for group in getattr(result, "unmatched", []):
+        if group.synonym or " " in group.surface or len(group.surface) < 4:
+            continue
+        better = closest_word(group.surface)
+        if better:
+            replacements.append((group.surface, better))
+    if not replacements:
+        return None
+    corrected = text
+    for typed, better in replacements:
+        corrected = re.sub(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", better, corrected, count=1)
+    return corrected, replacements
+
+
+def closest_word(word):
+    """The known word closest to `word` (1 edit from 5 letters, 2 from 9), the most frequent on ties."""
+    folded = analysis.fold(word)
+    allowed = 1 if len(folded) < 9 else 2
+    if len(folded) < 5:
+        allowed = 1 if len(folded) >= 4 else 0
+    if not allowed:
+        return None
+    words, counts, display = vocabulary()
+    matches = process.extract(folded, words, scorer=Levenshtein.distance, score_cutoff=allowed, limit=20)
+    matches = [(candidate, distance) for candidate, distance, _ in matches if candidate != folded]
+    if not matches:
+        return None
+    candidate, _distance = min(matches, key=lambda item: (item[1], -counts[item[0]], item[0]))
+    return display[candidate]
+
+
+def vocabulary():
+    """(folded words, their frequency, their usual spelling) of the public offers' texts."""
+    from offers.facets import per_state
+
+    return per_state("vocabulary", _vocabulary)
+
+
+def _vocabulary():
+    from offers.models import Offer
+
+    counts, spellings = Counter(), defaultdict(Counter)
+    rows = Offer.objects.public().values_list("title", "topic_names", "summary", "description", "provider_name")
+    for row in rows.iterator(chunk_size=2000):
+        for text in row:
+            for match in re.finditer(r"[^\W\d_]{4,}", text or ""):
+                surface = match.group(0)
+                if analysis.is_stop_word(surface):
+                    continue
+                folded = analysis.fold(surface)
+                counts[folded] += 1
+                spellings[folded][surface] += 1
+    display = {folded: spelled.most_common(1)[0][0] for folded, spelled in spellings.items()}
+    return list(counts), counts, display
+
+
+# -- zero-result log -------------------------------------------------------------------------------
+
+
+def normalised(text):
+    """The query as counted in the zero-result report: lower case, single spaces, without anything
+    that looks like an e-mail address or a phone number."""
+    text = _EMAIL.sub(" ", str(text))
+    text = _PHONE.sub(" ", text)
+    return " ".join(text.casefold().split())[:200]
+
+
+def record_zero_result(text):
+    from .models import ZeroResultSearch
+
+    query = normalised(text)
+    if query:
+        ZeroResultSearch.record(query)
+
+
+def in_rank_order(queryset, result):
+    """The pks of `queryset` (already narrowed to the result) in the result's order."""
+    allowed = set(queryset.values_list("pk", flat=True))
+    return [pk for pk in result.pks if pk in allowed]
+
+
+def ranked_rows(queryset, result, limit=None):
+    """At most `limit` rows of `queryset` in the result's order (API, feeds, exports)."""
+    pks = in_rank_order(queryset, result)[:limit]
+    rows = queryset.in_bulk(pks)
+    return [rows[pk] for pk in pks if pk in rows]
