@@ -31,6 +31,12 @@ FACET_LABELS = {
 }
 
 
+# Markers for counting on the server (demand.middleware reads and removes them, also from cached pages):
+# the public offer a detail page shows, and a list that found nothing for a search or filter.
+OFFER_HEADER = "X-Portal-Offer"
+EMPTY_LIST_HEADER = "X-Portal-Empty-List"
+
+
 class PublicOfferMixin:
     def get_queryset(self):
         return Offer.objects.public().for_listing()
@@ -138,6 +144,12 @@ class OfferListView(PublicOfferMixin, ListView):
             breadcrumbs=[(None, _("Angebote"))],
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["total"] == 0 and (context["query"] or context["chips"]):
+            response[EMPTY_LIST_HEADER] = "1"
+        return response
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -324,6 +336,8 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         response = super().render_to_response(context, **response_kwargs)
         if context.get("preview"):
             patch_cache_control(response, private=True, no_store=True)
+        else:
+            response[OFFER_HEADER] = str(self.object.pk)
         return response
 
 
