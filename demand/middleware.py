@@ -1,8 +1,8 @@
 """Counting on the server, for every response – cached pages included (the page cache sits inside the view):
 
 - an offer's public detail page (marker OFFER_HEADER) answered 200 to a GET: one page view for that offer
-  and month (no cookie, no address; user agents that call themselves bots are not counted). Views are summed in memory and
-  written every PAGE_VIEW_FLUSH_SECONDS, one UPDATE per offer;
+  and month (no cookie, no address; user agents that call themselves bots are not counted). Views are
+  summed in memory and written every PAGE_VIEW_FLUSH_SECONDS, one UPDATE per offer;
 - a list whose answer carries the marker EMPTY_LIST_HEADER (set by the list view when a search or filter
   found nothing): one "search without results" for its region and topics in the Bedarfsradar. The marker is
   removed before the response leaves.
@@ -49,14 +49,22 @@ class PageViews:
 page_views = PageViews()
 
 
+def take_header(response, name):
+    """The marker's value, removed from the response (it is for us, not for the visitor)."""
+    value = response.headers.get(name)
+    if value is not None:
+        del response.headers[name]
+    return value
+
+
 class DemandMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        offer_pk = response.headers.pop(OFFER_HEADER, None)
-        empty_list = response.headers.pop(EMPTY_LIST_HEADER, None)
+        offer_pk = take_header(response, OFFER_HEADER)
+        empty_list = take_header(response, EMPTY_LIST_HEADER)
         if request.method != "GET" or response.status_code != 200:
             return response
         if BOTS.search(request.META.get("HTTP_USER_AGENT", "") or "bot"):
