@@ -29,10 +29,7 @@ def test_the_radar_sums_kreise_into_regions_and_hides_small_numbers(client):
     response = client.get(reverse("demand:radar"))
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Bedarfsradar</h1>' in html
-    rows = {
-        name: cells
-        for name, cells in ((m.group(1), m.group(2)) for m in re.finditer(r">([^<>]+)</a></th>(.*?)</tr>", html, re.S))
-    }
+    rows = {m.group(1): m.group(2) for m in re.finditer(r">([^<>]+)</a></th>(.*?)</tr>", html, re.S)}
     detmold = re.findall(r">([^<]*)</td>", rows["Regierungsbezirk Detmold"])
     arnsberg = re.findall(r">([^<]*)</td>", rows["Regierungsbezirk Arnsberg"])
     # columns: offers, searches, enquiries, needs, alerts
