@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 UNCONFIRMED_DAYS = 7
 
@@ -19,9 +20,9 @@ class SearchAlertQuerySet(models.QuerySet):
 
 class SearchAlert(models.Model):
     class Frequency(models.TextChoices):
-        INSTANT = "sofort", "sofort"
-        DAILY = "taeglich", "täglich"
-        WEEKLY = "woechentlich", "wöchentlich"
+        INSTANT = "sofort", _("sofort")
+        DAILY = "taeglich", _("täglich")
+        WEEKLY = "woechentlich", _("wöchentlich")
 
     email = models.EmailField("E-Mail")
     query = models.CharField(

@@ -7,6 +7,7 @@ lose their personal data after the retention period; these counts stay.
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 
 def first_of_month(day):
@@ -15,10 +16,10 @@ def first_of_month(day):
 
 class DemandCount(models.Model):
     class Kind(models.TextChoices):
-        SEARCH = "suche", "Suchen ohne Treffer"
-        ENQUIRY = "anfrage", "Anfragen"
-        NEED = "bedarf", "Transferbedarfe"
-        ALERT = "suchauftrag", "Suchaufträge"
+        SEARCH = "suche", _("Suchen ohne Treffer")
+        ENQUIRY = "anfrage", _("Anfragen")
+        NEED = "bedarf", _("Transferbedarfe")
+        ALERT = "suchauftrag", _("Suchaufträge")
 
     month = models.DateField("Monat")
     kind = models.CharField("Art", max_length=20, choices=Kind.choices)

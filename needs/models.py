@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from enquiries.models import retention_cutoff
 from offers.models import Topic
@@ -11,10 +12,10 @@ from offers.models import Topic
 class CompanySize(models.TextChoices):
     """The EU SME classes (Recommendation 2003/361/EC), plus larger companies."""
 
-    MICRO = "kleinst", "Kleinstunternehmen (unter 10 Beschäftigte)"
-    SMALL = "klein", "Kleines Unternehmen (unter 50 Beschäftigte)"
-    MEDIUM = "mittel", "Mittleres Unternehmen (unter 250 Beschäftigte)"
-    LARGE = "gross", "Größeres Unternehmen (250 Beschäftigte und mehr)"
+    MICRO = "kleinst", _("Kleinstunternehmen (unter 10 Beschäftigte)")
+    SMALL = "klein", _("Kleines Unternehmen (unter 50 Beschäftigte)")
+    MEDIUM = "mittel", _("Mittleres Unternehmen (unter 250 Beschäftigte)")
+    LARGE = "gross", _("Größeres Unternehmen (250 Beschäftigte und mehr)")
 
 
 class NeedQuerySet(models.QuerySet):
