@@ -97,8 +97,11 @@ def deliver(mail_pk):
 
 @task
 def deliver_pending():
-    """Periodic: retry mails whose next attempt is due (or that a crashed worker never picked up), and
-    forget sent mails after SENT_KEPT_DAYS."""
+    """Periodic: retry mails whose next attempt is due (or that a crashed worker never picked up), forget
+    sent mails after SENT_KEPT_DAYS and failed ones after PERSONAL_DATA_RETENTION_MONTHS (they may hold
+    what an SME wrote)."""
+    from enquiries.models import retention_cutoff
+
     now = timezone.now()
     stale = now - datetime.timedelta(minutes=10)
     due = OutgoingMail.objects.filter(
@@ -112,4 +115,5 @@ def deliver_pending():
     OutgoingMail.objects.filter(
         status=OutgoingMail.Status.SENT, sent_at__lt=now - datetime.timedelta(days=SENT_KEPT_DAYS)
     ).delete()
+    OutgoingMail.objects.filter(status=OutgoingMail.Status.FAILED, created_at__lt=retention_cutoff(now)).delete()
     return count
