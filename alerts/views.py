@@ -4,12 +4,15 @@ Addresses are never shown: the subscribe page answers the same whether an addres
 confirmation or already subscribed (the mail says which), and the manage page lists only the filters.
 """
 
+from functools import wraps
+
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -93,11 +96,25 @@ def requested(request):
     return render(request, "alerts/requested.html")
 
 
+def signed_link_page(view):
+    """Pages reached by a signed link act for one address: never stored by a cache, never indexed."""
+
+    @never_cache
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
 def alert_from(purpose, token, max_age=None):
     pk = links.unsign(purpose, token, max_age=max_age)
     return SearchAlert.objects.filter(pk=pk).first() if isinstance(pk, int) else None
 
 
+@signed_link_page
 @require_GET
 def confirm(request, token):
     alert = alert_from("confirm", token, max_age=links.CONFIRM_MAX_AGE)
@@ -114,6 +131,7 @@ def confirm(request, token):
 
 # One click: the link in the mail (GET) and the mail client's RFC 8058 POST both unsubscribe at once.
 @csrf_exempt
+@signed_link_page
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     alert = alert_from("unsubscribe", token)
@@ -137,6 +155,7 @@ def unsubscribe(request, token):
 
 
 @csrf_exempt  # the signed link in the URL is the authorisation; there is no session
+@signed_link_page
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     email = links.unsign("manage", token)

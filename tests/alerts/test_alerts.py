@@ -109,9 +109,12 @@ def test_the_manage_page_shows_filters_not_the_address_and_changes_the_frequency
 
     alert = SearchAlert.objects.create(email=EMAIL, query="art=beratung", confirmed_at=timezone.now())
     path = links.manage_url(EMAIL).removeprefix("http://testserver")
-    html = client.get(path).content.decode()
+    page = client.get(path)
+    html = page.content.decode()
     assert "Ihre Suchaufträge" in html and "Beratung" in html
     assert EMAIL not in html
+    assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"] == "noindex, nofollow"
+    assert not page.cookies
     response = client.post(path, {"alert": alert.pk, "frequency": "taeglich", "save": "1"})
     assert response.status_code == 302
     alert.refresh_from_db()
