@@ -80,6 +80,13 @@ class Institution(models.Model):
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.is_contact_point and not self.email:
+            raise ValidationError(
+                {"email": "Eine Anlaufstelle braucht eine E-Mail-Adresse, an die gemeldete Bedarfe gehen."}
+            )
+
     @property
     def search_name(self):
         return " ".join(part for part in (self.name, self.short_name) if part)
