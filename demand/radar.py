@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from offers.facets import facet_index
 from regions import coverage
@@ -69,3 +70,47 @@ def supply_by_region(regions, topic=None):
     if topic is not None:
         base &= index.bits["thema"].get(topic.slug, 0)
     return {region.pk: (index.region(region.slug) & base).bit_count() for region in regions}
+
+
+@dataclass
+class Bar:
+    region: object
+    demand: int  # the visible demand signals only: hidden small numbers are not added back
+    demand_partly_hidden: bool
+    supply: int
+    demand_width: float  # percent of the chart's width
+    supply_width: float
+
+    @property
+    def demand_label(self):
+        if not self.demand_partly_hidden:
+            return f"{self.demand:n}"
+        if not self.demand:
+            return f"< {PUBLIC_MINIMUM}"
+        return gettext("mind. %(count)s") % {"count": f"{self.demand:n}"}
+
+
+CHART_WIDTH = 70  # percent of the width the longest bar takes; the rest holds its number
+
+
+def chart_bars(entries):
+    """Bars of demand and supply for rows [(region, supply, [Cell…])], each series scaled to its maximum.
+
+    Demand is the sum of the cells shown in the table, so the chart reveals no number the table hides."""
+    totals = [
+        (region, sum(cell.count for cell in cells if not cell.hidden), any(cell.hidden for cell in cells), supply)
+        for region, supply, cells in entries
+    ]
+    top_demand = max((demand for _r, demand, _h, _s in totals), default=0) or 1
+    top_supply = max((supply for _r, _d, _h, supply in totals), default=0) or 1
+    return [
+        Bar(
+            region,
+            demand,
+            hidden,
+            supply,
+            round(CHART_WIDTH * demand / top_demand, 1),
+            round(CHART_WIDTH * supply / top_supply, 1),
+        )
+        for region, demand, hidden, supply in totals
+    ]

@@ -52,6 +52,7 @@ def demand_radar(request):
         "demand/radar.html",
         {
             "rows": rows,
+            "bars": radar.chart_bars(rows[0][1]),  # the Regierungsbezirke
             "kinds": DemandCount.Kind.choices,
             "topics": topics,
             "topic": topic,

@@ -67,3 +67,23 @@ def test_the_admin_radar_shows_exact_kreis_numbers(admin_client):
     assert "Bedarfsradar nach Kreisen" in html
     row = html.split('<th scope="row">Kreis Lippe</th>')[1].split("</tr>")[0]
     assert "<td>2</td>" in row
+
+
+def test_the_radar_chart_draws_the_bezirke_and_hides_what_the_table_hides(client):
+    make_offer(title="Angebot für ganz NRW")
+    make_offer(title="Nur Lippe", coverage=("kreis-lippe",))
+    count("bedarf", "kreis-lippe", 4)
+    count("bedarf", "kreis-hoexter", 3)
+    count("anfrage", "kreis-soest", 2)
+    html = client.get(reverse("demand:radar")).content.decode()
+    figure = html.split('<figure class="radar-chart">')[1].split("</figure>")[0]
+    assert 'role="img"' in figure and 'aria-labelledby="radar-chart-title radar-chart-desc"' in figure
+    assert "<script" not in figure
+    desc = re.search(r'<desc id="radar-chart-desc">(.*?)</desc>', figure, re.S).group(1)
+    assert "Regierungsbezirk Detmold: Nachfragesignale 7, aktuelle Angebote 1." in desc
+    assert "Regierungsbezirk Arnsberg: Nachfragesignale &lt; 5, aktuelle Angebote 1." in desc
+    bars = re.findall(r'class="radar-chart__region">([^<]+)</text>\s*<rect x="0" y="20" width="([\d.]+)%"', figure)
+    assert bars[0][0] == "Regierungsbezirk Düsseldorf"  # official order
+    widths = dict(bars)
+    assert widths["Regierungsbezirk Detmold"] == "70.0" and widths["Regierungsbezirk Arnsberg"] == "0.0"
+    assert html.index('<figure class="radar-chart">') < html.index("<table")
