@@ -94,23 +94,22 @@ CHART_WIDTH = 70  # percent of the width the longest bar takes; the rest holds i
 
 
 def chart_bars(entries):
-    """Bars of demand and supply for rows [(region, supply, [Cell…])], each series scaled to its maximum.
+    """Bars of demand and supply for rows [(region, supply, [Cell…])], on one scale (the longest bar of both).
 
     Demand is the sum of the cells shown in the table, so the chart reveals no number the table hides."""
     totals = [
         (region, sum(cell.count for cell in cells if not cell.hidden), any(cell.hidden for cell in cells), supply)
         for region, supply, cells in entries
     ]
-    top_demand = max((demand for _r, demand, _h, _s in totals), default=0) or 1
-    top_supply = max((supply for _r, _d, _h, supply in totals), default=0) or 1
+    top = max((max(demand, supply) for _r, demand, _h, supply in totals), default=0) or 1
     return [
         Bar(
             region,
             demand,
             hidden,
             supply,
-            round(CHART_WIDTH * demand / top_demand, 1),
-            round(CHART_WIDTH * supply / top_supply, 1),
+            round(CHART_WIDTH * demand / top, 1),
+            round(CHART_WIDTH * supply / top, 1),
         )
         for region, demand, hidden, supply in totals
     ]
