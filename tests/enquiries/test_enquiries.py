@@ -218,3 +218,16 @@ def test_a_failed_delivery_is_kept_and_retried(offer):
     stored.refresh_from_db()
     assert (stored.status, stored.attempts) == ("gesendet", 2)
     assert [m.to for m in mail.outbox] == [["x@y.de"]]
+
+
+def test_subjects_and_plain_text_are_not_html_escaped(client, django_capture_on_commit_callbacks):
+    provider = make_institution(name="Forschung & Praxis")
+    offer = make_offer(title="F&E-Sprechstunde <Robotik>", provider=provider, contact_email="fe@x.example")
+    data = valid(company="Müller & Söhne", message="Geht das auch für „Kunststoff & Metall“?")
+    post_form(client, reverse("enquiries:enquire", args=[offer.slug]), data, django_capture_on_commit_callbacks)
+    provider_mail, copy = mail.outbox
+    assert provider_mail.subject == "Anfrage über das Transferportal NRW: F&E-Sprechstunde <Robotik>"
+    assert copy.subject == "Ihre Anfrage zu „F&E-Sprechstunde <Robotik>“"
+    assert "Müller & Söhne" in provider_mail.body and "„Kunststoff & Metall“" in provider_mail.body
+    assert "&amp;" not in provider_mail.subject + provider_mail.body + copy.subject + copy.body
+    assert "F&amp;E-Sprechstunde &lt;Robotik&gt;" in provider_mail.alternatives[0].content  # HTML stays escaped
