@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from allianz_portal import mailing
+from allianz_portal import mailing, publicforms
 from allianz_portal.publicforms import RateLimit
 
 from . import links
@@ -60,15 +60,13 @@ def request_alert(form, language):
 def subscribe(request):
     status = 200
     if request.method == "POST":
-        if LIMIT.reached(request):
-            return render(request, "rate_limited.html", status=429)
         form = SubscribeForm(request.POST)
-        if form.is_spam():
-            LIMIT.count(request)
+        outcome = publicforms.check_post(request, form, LIMIT)
+        if outcome == publicforms.LIMITED:
+            return render(request, "rate_limited.html", status=429)
+        if outcome == publicforms.SPAM:
             return redirect("alerts:requested")
-        if form.accept():
-            if not LIMIT.count(request):
-                return render(request, "rate_limited.html", status=429)
+        if outcome == publicforms.ACCEPTED:
             request_alert(form, translation.get_language())
             return redirect("alerts:requested")
         query = normalised_query(QueryDict(form.data.get("query", "")))

@@ -57,6 +57,25 @@ class RateLimit:
         return usage is None or not usage["should_limit"]
 
 
+LIMITED, SPAM, ACCEPTED, INVALID = "limited", "spam", "accepted", "invalid"
+
+
+def check_post(request, form, limit):
+    """The one order of checks for a posted public form: rate limit, honeypot, fields and token, then count.
+
+    Returns LIMITED (answer 429 with rate_limited.html), SPAM (pretend success, store nothing), ACCEPTED
+    (store it) or INVALID (show the form again with its errors, status 400). Every send counts once against
+    `limit`, a spam one too; a form with errors does not."""
+    if limit.reached(request):
+        return LIMITED
+    if form.is_spam():
+        limit.count(request)
+        return SPAM
+    if not form.accept():
+        return INVALID
+    return ACCEPTED if limit.count(request) else LIMITED
+
+
 class PublicForm(forms.Form):
     """Base of the public forms: honeypot + single-use token, KERN widget classes, error summary."""
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from allianz_portal import mailing
+from allianz_portal import mailing, publicforms
 from allianz_portal.publicforms import RateLimit
 from offers.models import Offer
 
@@ -73,15 +73,13 @@ def enquire(request, slug):
     offer = public_offer(slug)
     status = 200
     if request.method == "POST":
-        if LIMIT.reached(request):
-            return render(request, "rate_limited.html", status=429)
         form = EnquiryForm(request.POST)
-        if form.is_spam():
-            LIMIT.count(request)
+        outcome = publicforms.check_post(request, form, LIMIT)
+        if outcome == publicforms.LIMITED:
+            return render(request, "rate_limited.html", status=429)
+        if outcome == publicforms.SPAM:
             return redirect("enquiries:done", slug=offer.slug)
-        if form.accept():
-            if not LIMIT.count(request):
-                return render(request, "rate_limited.html", status=429)
+        if outcome == publicforms.ACCEPTED:
             store(form, offer, translation.get_language())
             return redirect("enquiries:done", slug=offer.slug)
         status = 400

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from allianz_portal import mailing
+from allianz_portal import mailing, publicforms
 from allianz_portal.publicforms import RateLimit
 from offers.filters import OfferFilter
 from offers.models import Offer
@@ -74,15 +74,13 @@ def store(form, language):
 def report_need(request):
     status, matches = 200, None
     if request.method == "POST":
-        if LIMIT.reached(request):
-            return render(request, "rate_limited.html", status=429)
         form = NeedForm(request.POST)
-        if form.is_spam():
-            LIMIT.count(request)
+        outcome = publicforms.check_post(request, form, LIMIT)
+        if outcome == publicforms.LIMITED:
+            return render(request, "rate_limited.html", status=429)
+        if outcome == publicforms.SPAM:
             return redirect("needs:done")
-        if form.accept():
-            if not LIMIT.count(request):
-                return render(request, "rate_limited.html", status=429)
+        if outcome == publicforms.ACCEPTED:
             store(form, translation.get_language())
             return redirect("needs:done")
         status = 400
