@@ -32,9 +32,7 @@ def forms():
 
 
 @pytest.mark.parametrize("name", ["enquiry", "need", "alert"])
-def test_past_the_limit_a_german_429_and_nothing_stored(
-    client, monkeypatch, django_capture_on_commit_callbacks, name
-):
+def test_past_the_limit_a_german_429_and_nothing_stored(client, monkeypatch, django_capture_on_commit_callbacks, name):
     module, url, data, model = forms()[name]
     monkeypatch.setattr(module, "LIMIT", RateLimit(f"test-{name}", 2))
     assert post_form(client, url, {**data, "homepage": "http://spam.example"}, django_capture_on_commit_callbacks)
