@@ -396,6 +396,7 @@ class Loader:
             if set(offer.funded_by.values_list("pk", flat=True)) != {funder.pk for funder in funders}:
                 offer.funded_by.set(funders)
         self.load_practice(read_toml(DEMO / "practice.toml").get("example", []), offers, networks, regions)
+        self.load_demand_demo(read_toml(DEMO / "demand.toml"), institutions, regions, today)
         return offers
 
     def load_practice(self, rows, offers, networks, regions):
@@ -435,6 +436,54 @@ class Loader:
                 },
                 create_only=("published_at",),
             )
+
+    def load_demand_demo(self, data, institutions, regions, today):
+        """Demo contact points (demo institutions with example.org addresses) and Bedarfsradar counts."""
+        from demand.models import DemandCount, first_of_month
+        from offers.models import Topic
+
+        for row in data.get("contact_point", []):
+            institution = institutions.get(row["institution"])
+            if institution is None or not institution.is_demo:
+                raise FixtureError(f"Anlaufstelle {row['institution']!r}: keine Beispiel-Institution")
+            wanted = [regions[slug] for slug in row["regions"] if slug in regions]
+            if len(wanted) != len(row["regions"]):
+                raise FixtureError(f"Anlaufstelle {row['institution']}: unbekannte Region in {row['regions']}")
+            if not institution.is_contact_point or institution.email != row["email"]:
+                institution.is_contact_point, institution.email = True, row["email"]
+                institution.save(update_fields=["is_contact_point", "email"])
+                self.record(type(institution), "updated")
+            institution.contact_regions.set(wanted)
+
+        months = [first_of_month(today)]
+        for _ in range(11):
+            months.append(first_of_month(months[-1] - datetime.timedelta(days=1)))
+        counts = []
+        for row in data.get("demand", []):
+            if row["region"] not in regions:
+                raise FixtureError(f"Nachfrage: unbekannte Region {row['region']!r}")
+            topics = [Topic.objects.get(name=name) for name in row["topics"]]
+            series = row["per_month"][-12:]
+            for month, count in zip(months[: len(series)], reversed(series), strict=True):
+                for topic in [None, *topics]:
+                    counts.append(
+                        DemandCount(
+                            month=month,
+                            kind=row["kind"],
+                            region=regions[row["region"]],
+                            topic=topic,
+                            count=count,
+                            is_demo=True,
+                        )
+                    )
+        fields = ("month", "kind", "region_id", "topic_id", "count")
+        existing = DemandCount.objects.filter(is_demo=True)
+        if set(existing.values_list(*fields)) == {tuple(getattr(c, f) for f in fields) for c in counts}:
+            self.record(DemandCount, "unchanged", len(counts))
+            return
+        existing.delete()
+        DemandCount.objects.bulk_create(counts)
+        self.record(DemandCount, "created", len(counts))
 
 
 def offer_facts(row):

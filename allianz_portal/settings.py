@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_ratelimit",  # rate limits counted in the shared "ratelimit" cache
     "simple_history",  # version history of offers, institutions, networks, board, pages
     "import_export",  # CSV/Excel import and export of offers in the admin
+    "django_tasks_db",  # background tasks stored in the database, run by `manage.py db_worker`
     # Project apps
     "allianz_portal",
     "regions",
@@ -69,12 +70,18 @@ INSTALLED_APPS = [
     "alliance",
     "practice",
     "api",
+    # The transfer loop: enquiries to providers, search alerts, needs to regions, demand statistics
+    "enquiries",
+    "alerts",
+    "needs",
+    "demand",
 ]
 
 MIDDLEWARE = [
     "allianz_portal.middleware.SecurityHeadersMiddleware",  # first: headers on every response, health checks too
     "allianz_portal.middleware.HealthCheckMiddleware",
     "allianz_portal.middleware.DatabaseUnavailableMiddleware",
+    "demand.middleware.DemandMiddleware",  # page views and empty searches, cached pages included
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -358,3 +365,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Background work: Django's tasks framework; the database backend's worker runs as its own process
+# (`manage.py db_worker`, started by `make run`), periodic jobs are enqueued by `manage.py run_periodic`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PERIODIC_TASKS = {  # job: seconds between runs
+    "allianz_portal.mailing.deliver_pending": 5 * 60,
+    "alerts.tasks.send_due_alerts": 10 * 60,
+    "alerts.tasks.purge_unconfirmed": 24 * 60 * 60,
+    "enquiries.tasks.purge_personal_data": 24 * 60 * 60,
+    "needs.tasks.purge_personal_data": 24 * 60 * 60,
+}
+# The portal's public address for links in mails (no request at hand in a background task).
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+)
+# Months after which enquiries and transfer needs lose their personal data (name, company, e-mail, text).
+PERSONAL_DATA_RETENTION_MONTHS = int(os.environ.get("PERSONAL_DATA_RETENTION_MONTHS", "12"))
+# Page views are summed in memory per process and written at most this often (seconds).
+PAGE_VIEW_FLUSH_SECONDS = int(os.environ.get("PAGE_VIEW_FLUSH_SECONDS", "30"))

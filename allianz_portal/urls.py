@@ -26,6 +26,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("angebote/", include("offers.urls")),
+    path("angebote/", include("enquiries.urls")),
+    path("suchauftrag/", include("alerts.urls")),
+    path("transferbedarf/", include("needs.urls")),
+    path("", include("demand.urls")),
     path("", include("regions.urls")),
     path("partner/", include("partners.urls")),
     path("praxisbeispiele/", include("practice.urls")),

@@ -4,10 +4,12 @@ Created by migration offers/0008 and again by `manage.py setup_roles` (both idem
 missing and leave extra permissions that an administrator granted by hand alone). Superusers need no group.
 
 - Redaktion: every content model (offers, vocabularies, institutions, board, networks, regions, pages,
-  theses, recommendations, suggestions, their version history) and `offers.publish_offer`.
+  theses, recommendations, suggestions, their version history), enquiries and transfer needs, and
+  `offers.publish_offer`.
 - Partner-Redaktion: create and edit offers, limited in the admin to the one institution of the user's
   `partners.EditorProfile`, statuses "Entwurf" and "In Prüfung" only; read access to the vocabularies and
-  regions they pick from.
+  regions they pick from; the enquiries about their institution's offers (to read and set their status) and
+  the statistics of those offers.
 """
 
 from django.apps import apps as global_apps
@@ -15,7 +17,7 @@ from django.apps import apps as global_apps
 EDITORS = "Redaktion"
 PARTNER_EDITORS = "Partner-Redaktion"
 
-EDITOR_APPS = ("offers", "partners", "regions", "alliance", "practice")
+EDITOR_APPS = ("offers", "partners", "regions", "alliance", "practice", "enquiries", "needs", "demand")
 PARTNER_PERMISSIONS = (
     ("offers", "add_offer"),
     ("offers", "change_offer"),
@@ -27,6 +29,9 @@ PARTNER_PERMISSIONS = (
     ("offers", "view_topic"),
     ("regions", "view_region"),
     ("regions", "view_regionalnetwork"),
+    ("enquiries", "view_enquiry"),
+    ("enquiries", "change_enquiry"),
+    ("demand", "view_offermonthstat"),
 )
 
 

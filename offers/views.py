@@ -37,6 +37,12 @@ FACET_LABELS = {
 }
 
 
+# Markers for counting on the server (demand.middleware reads and removes them, also from cached pages):
+# the public offer a detail page shows, and a list that found nothing for a search or filter.
+OFFER_HEADER = "X-Portal-Offer"
+EMPTY_LIST_HEADER = "X-Portal-Empty-List"
+
+
 class PublicOfferMixin:
     def get_queryset(self):
         return Offer.objects.public().for_listing()
@@ -157,6 +163,8 @@ class OfferListView(PublicOfferMixin, ListView):
         if context.get("zero_result"):
             # Not kept in the page cache, so every search without results is counted (search.engine).
             patch_cache_control(response, no_cache=True)
+        if context["total"] == 0 and (context["query"] or context["chips"]):
+            response[EMPTY_LIST_HEADER] = "1"
         return response
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -356,6 +364,8 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         response = super().render_to_response(context, **response_kwargs)
         if context.get("preview"):
             patch_cache_control(response, private=True, no_store=True)
+        else:
+            response[OFFER_HEADER] = str(self.object.pk)
         return response
 
 

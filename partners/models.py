@@ -39,6 +39,23 @@ class Institution(models.Model):
     )
     description = models.TextField("Beschreibung", blank=True, help_text="Markdown.")
     is_alliance_partner = models.BooleanField("Partner der Allianz", default=False)
+    email = models.EmailField(
+        "E-Mail für Anfragen",
+        blank=True,
+        help_text="Für Anfragen zu Angeboten ohne eigene Kontaktadresse und für Transferbedarfe.",
+    )
+    is_contact_point = models.BooleanField(
+        "Anlaufstelle",
+        default=False,
+        help_text="Erhält gemeldete Transferbedarfe aus den Regionen, für die sie zuständig ist.",
+    )
+    contact_regions = models.ManyToManyField(
+        "regions.Region",
+        verbose_name="zuständig für Regionen",
+        blank=True,
+        related_name="contact_points",
+        help_text="Nur für Anlaufstellen: Bedarfe aus Kreisen dieser Regionen gehen an diese Institution.",
+    )
     is_demo = models.BooleanField(
         "Beispieldaten", default=False, help_text="Nur für die Demo angelegt; wird mit den Beispieldaten entfernt."
     )
@@ -62,6 +79,13 @@ class Institution(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.is_contact_point and not self.email:
+            raise ValidationError(
+                {"email": "Eine Anlaufstelle braucht eine E-Mail-Adresse, an die gemeldete Bedarfe gehen."}
+            )
 
     @property
     def search_name(self):

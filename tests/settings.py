@@ -17,3 +17,6 @@ CACHES = {
 }
 PAGE_CACHE_TIMEOUT = 0  # tests read response.context; tests/performance switch the page cache on
 STATIC_ROOT = None  # tests serve nothing from collectstatic's folder
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # tasks run at once
+SITE_URL = "http://testserver"
+PAGE_VIEW_FLUSH_SECONDS = 0  # every view written at once

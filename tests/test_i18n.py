@@ -51,6 +51,14 @@ ENGLISH_PAGES = [
     "/en/praxisbeispiele/",
     "/en/allianz/dokumente/",
     "/en/praxisbeispiele/?region=atlantis",
+    "/en/angebote/robotiklabor/anfrage/",  # the enquiry form of the `offers` fixture's lab
+    "/en/suchauftrag/?thema=robotik&region=kreis-lippe&kosten=kostenfrei",
+    "/en/angebote/robotiklabor/anfrage/danke/",
+    "/en/suchauftrag/angefordert/",
+    "/en/transferbedarf/",
+    "/en/transferbedarf/?vorschau=1&topics=robotik&kreis=kreis-lippe&company_size=klein",
+    "/en/transferbedarf/danke/",
+    "/en/bedarfsradar/",
     *[f"/en/{key}/" for key in Page.Key.values if key != Page.Key.ABOUT],
 ]
 
@@ -188,7 +196,9 @@ def german_msgids():
 @pytest.fixture
 def offers():
     funding = make_offer(offer_type="foerderung", title="Transfergutschein", topics=["Förderung"])
-    lab = make_offer(offer_type="labor", title="Robotiklabor", coverage=["kreis-lippe"], topics=["Robotik"])
+    lab = make_offer(
+        offer_type="labor", title="Robotiklabor", slug="robotiklabor", coverage=["kreis-lippe"], topics=["Robotik"]
+    )
     lab.funded_by.add(funding)
     return [funding, lab]
 
@@ -307,3 +317,25 @@ def test_german_pages_say_format_not_a_borrowed_translation(client):
         html = client.get(url).content.decode()
         assert "Dateiformat" not in html, url
         assert ">Format<" in html or "Format</legend>" in html or "Format</label>" in html, url
+
+
+def test_english_search_alert_pages_reached_by_signed_links(client, offers):
+    from alerts import links
+    from alerts.models import SearchAlert
+
+    alert = SearchAlert.objects.create(email="kmu@x.example", query="thema=robotik", language="en")
+    with translation.override("en"):
+        urls = [links.confirm_url(alert), links.manage_url(alert.email), links.unsubscribe_url(alert)]
+    strings = content_strings()
+    for url in urls:  # confirm, then manage, then unsubscribe (which deletes the alert)
+        path = url.removeprefix("http://testserver")
+        assert path.startswith("/en/")
+        response = client.get(path)
+        assert response.status_code == 200
+        lang, text = interface_text(response.content.decode())
+        assert lang == "en"
+        text = without_content(text, strings)
+        leftovers = [msgid for msgid in german_msgids() if re.search(rf"(?<!\w){re.escape(msgid)}(?!\w)", text)]
+        assert leftovers == [], f"untranslated interface text on {path}"
+        for word in GERMAN_INTERFACE_WORDS + GERMAN_FUNCTION_WORDS:
+            assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), f"German „{word}“ on {path}: {text}"

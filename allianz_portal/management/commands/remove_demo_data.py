@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demand.models import DemandCount
 from offers.models import Offer
 from partners.models import Institution
 from practice.models import PracticeExample
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         examples, _ = PracticeExample.objects.filter(is_demo=True).delete()
+        DemandCount.objects.filter(is_demo=True).delete()
         offers, _ = Offer.objects.filter(is_demo=True).delete()
         institutions, _ = Institution.objects.filter(is_demo=True, offers__isnull=True).delete()
         self.stdout.write(
