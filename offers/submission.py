@@ -7,7 +7,7 @@ submission for the editors (no new public topic from an anonymous form). After t
 an email goes to EDITORIAL_EMAIL; if sending fails the error is logged and the suggestion stays stored
 (`notified_at` stays empty, the admin filters on it).
 
-Abuse protection without cookies (public GET pages set no cookie, so there is no CSRF cookie either):
+Abuse protection without cookies, shared by every public form (allianz_portal/publicforms.py):
 - a signed timestamp token (django.core.signing) rendered into the form: a POST without a valid token
   is refused, one sent less than MIN_SECONDS after the form was rendered is refused politely (time trap),
   one older than MAX_AGE asks to send again;
@@ -18,15 +18,10 @@ Abuse protection without cookies (public GET pages set no cookie, so there is no
   cache, address from allianz_portal.clientaddr) → HTTP 429 with a German page.
 """
 
-import hashlib
 import logging
-import secrets
-import time
 
 from django import forms
 from django.conf import settings
-from django.core import signing
-from django.core.cache import caches
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -36,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.core import get_usage
 
+from allianz_portal.publicforms import ACCEPTED, LIMITED, SPAM, PublicForm, RateLimit, check_post
 from allianz_portal.text import german_slugify
 from regions.models import Region
 
@@ -45,26 +40,18 @@ from .models import Offer, OfferSubmission, TargetGroup, Topic, record_offer_his
 
 logger = logging.getLogger(__name__)
 
-TOKEN_SALT = "offers.submission"
-MIN_SECONDS = 3
-MAX_AGE = 24 * 60 * 60
 RATE_LIMIT = 5
-RATE = f"{RATE_LIMIT}/h"
-RATE_GROUP = "offers.submission"
+LIMIT = RateLimit("offers.submission", RATE_LIMIT, "h")
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-
-
-def make_token(now=None):
-    """A signed render time plus a random part, so that every rendered form has its own single-use token."""
-    payload = {"t": now if now is not None else time.time(), "n": secrets.token_urlsafe(9)}
-    return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
 def required(message):
     return {"required": message}
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(PublicForm):
+    anchor = "vorschlag-formular"
+
     title = forms.CharField(
         label=_("Titel des Angebots"), max_length=200, error_messages=required(_("Bitte geben Sie den Titel an."))
     )
@@ -188,21 +175,9 @@ class SubmissionForm(forms.Form):
             _("Bitte stimmen Sie der Speicherung zu, sonst können wir den Vorschlag nicht annehmen.")
         ),
     )
-    homepage = forms.CharField(label=_("Bitte dieses Feld leer lassen"), required=False)
-    token = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    BASE_CLASSES = {
-        forms.Textarea: "kern-form-input__input",
-        forms.Select: "kern-form-input__select",
-        forms.SelectMultiple: "kern-form-input__select",
-        forms.CheckboxSelectMultiple: "kern-form-check__checkbox",
-        forms.RadioSelect: "kern-form-check__radio",
-        forms.CheckboxInput: "kern-form-check__checkbox",
-    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         groups = region_groups()
         self.fields["region"].choices = [("", _("Bitte wählen")), *groups]
         self.fields["extra_region"].choices = [("", _("Keine weitere")), *groups]
@@ -228,56 +203,6 @@ class SubmissionForm(forms.Form):
             self.add_error("end_date", _("Das Ende darf nicht vor dem Beginn liegen."))
         return data
 
-    def is_spam(self):
-        return bool(self.data.get("homepage", "").strip())
-
-    def check_token(self, now=None):
-        """None if the token is fine, else a German message (expired/forged, or sent too fast)."""
-        now = now if now is not None else time.time()
-        try:
-            rendered = float(signing.loads(self.data.get("token", ""), salt=TOKEN_SALT, max_age=MAX_AGE)["t"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            rendered = None
-        if rendered is None or now - rendered > MAX_AGE:
-            return _(
-                "Das Formular ist abgelaufen oder konnte nicht geprüft werden. "
-                "Ihre Angaben stehen noch im Formular: bitte senden Sie es noch einmal ab."
-            )
-        if now - rendered < MIN_SECONDS:
-            return _(
-                "Das ging schneller, als ein Mensch das Formular ausfüllen kann. "
-                "Bitte prüfen Sie Ihre Angaben und senden Sie das Formular noch einmal ab."
-            )
-        return None
-
-    def prepare_widgets(self):
-        """KERN classes, aria-invalid and aria-describedby (hint and error ids) on every input."""
-        for name, field in self.fields.items():
-            widget = field.widget
-            base = self.BASE_CLASSES.get(type(widget), "kern-form-input__input")
-            has_error = name in self.errors
-            classes = [base] + ([f"{base}--error"] if has_error else [])
-            described = ([f"id_{name}-hint"] if field.help_text else []) + ([f"id_{name}-error"] if has_error else [])
-            widget.attrs["class"] = " ".join(classes)
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
-            if has_error:
-                widget.attrs["aria-invalid"] = "true"
-
-    def error_summary(self):
-        """[(anchor id, message)] in the order of the form; the anchor is the field's first input."""
-        entries = [("vorschlag-formular", message) for message in self.non_field_errors()]
-        for name in self.fields:
-            if name in self.errors:
-                widget = self.fields[name].widget
-                anchor = (
-                    f"id_{name}_0"
-                    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
-                    else (f"id_{name}")
-                )
-                entries.extend((anchor, message) for message in self.errors[name])
-        return entries
-
 
 def region_groups():
     groups = [
@@ -296,28 +221,6 @@ def region_groups():
         )
         for label, kinds in groups
     ]
-
-
-def limit_reached(request):
-    """True when the visitor's address has used up its suggestions for this window (counts nothing)."""
-    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=RATE, increment=False)
-    return usage is not None and usage["count"] >= RATE_LIMIT
-
-
-def count_submission(request):
-    """Count one suggestion for the visitor's address; False when it is one too many.
-
-    add + incr in the shared cache are atomic, so parallel posts from many workers get distinct counts
-    and no more than RATE_LIMIT of them pass.
-    """
-    usage = get_usage(request, group=RATE_GROUP, key="ip", rate=RATE, increment=True)
-    return usage is None or not usage["should_limit"]
-
-
-def consume_token(token):
-    """True the first time a form token is used; every later use is refused until the token has expired."""
-    key = "offers:used-token:" + hashlib.sha256(token.encode()).hexdigest()
-    return caches[settings.RATELIMIT_USE_CACHE].add(key, 1, timeout=MAX_AGE + 60)
 
 
 def unique_slug(title):
@@ -413,45 +316,28 @@ def notify_editors(submission_pk, admin_url):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def submit_offer(request):
+    status = 200
     if request.method == "POST":
-        if limit_reached(request):
-            return render(request, "offers/offer_submit_limit.html", status=429)
         form = SubmissionForm(request.POST)
-        if form.is_spam():
+        outcome = check_post(request, form, LIMIT)
+        if outcome == LIMITED:
+            return render(request, "offers/offer_submit_limit.html", status=429)
+        if outcome == SPAM:
             logger.info("Vorschlag verworfen: Honeypot ausgefüllt.")
-            count_submission(request)
             return redirect("offers:submit-done")
-        valid = form.is_valid()
-        problem = form.check_token()
-        if problem:
-            form.add_error(None, problem)
-        elif valid and not consume_token(form.data["token"]):
-            form.add_error(
-                None,
-                _(
-                    "Dieses Formular wurde schon einmal abgeschickt. Möchten Sie einen weiteren Vorschlag "
-                    "machen, prüfen Sie bitte Ihre Angaben und senden Sie das Formular noch einmal ab."
-                ),
-            )
-        elif valid:
-            if not count_submission(request):
-                return render(request, "offers/offer_submit_limit.html", status=429)
+        if outcome == ACCEPTED:
             store(form, lambda offer: request.build_absolute_uri(reverse("admin:offers_offer_change", args=[offer.pk])))
             return redirect("offers:submit-done")
-        data = form.data.copy()
-        data["token"] = make_token()
-        form.data = data
         status = 400
     else:
-        form = SubmissionForm(initial={"token": make_token()})
-        status = 200
+        form = SubmissionForm()
     form.prepare_widgets()
     return render(
         request,
         "offers/offer_submit.html",
         {
             "form": form,
-            "errors": form.error_summary() if form.is_bound else [],
+            "errors": form.error_summary(),
             "breadcrumbs": [(reverse("offers:list"), _("Angebote")), (None, _("Angebot vorschlagen"))],
         },
         status=status,

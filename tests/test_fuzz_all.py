@@ -115,7 +115,7 @@ def submission_url():
 def test_submission_form_never_fails_and_never_reflects_markup(client, content):
     from django.core.cache import cache
 
-    from offers import submission
+    from allianz_portal import publicforms
 
     url = submission_url()
     if url is None:
@@ -139,7 +139,7 @@ def test_submission_form_never_fails_and_never_reflects_markup(client, content):
         cache.clear()  # the per-address rate limit would otherwise answer 429 to every later case
         payload = {**data, "homepage": honeypot}
         if token == "valid":
-            payload["token"] = submission.make_token(now=time.time() - 60)
+            payload["token"] = publicforms.make_token(now=time.time() - 60)
         elif token == "forged":
             payload["token"] = MARK + '"><b>'
         response = client.post(url, payload)

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from allianz_portal import publicforms
 from offers import submission
 from offers.models import Offer, OfferSubmission, Topic
 from partners.models import Institution
@@ -50,7 +51,7 @@ def valid_data(**overrides):
         "institution_name": "Unbekanntes Institut für Transfer",
         "consent": "on",
         "homepage": "",
-        "token": submission.make_token(now=0),  # rendered long ago, well within the day
+        "token": publicforms.make_token(now=0),  # rendered long ago, well within the day
     }
     data.update(overrides)
     return data
@@ -62,7 +63,7 @@ def _token_clock(monkeypatch):
 
     Only the form's clock: the shared cache (used tokens, rate limits) keeps real time for its expiry.
     """
-    monkeypatch.setattr(submission, "time", types.SimpleNamespace(time=lambda: 600.0))
+    monkeypatch.setattr(publicforms, "time", types.SimpleNamespace(time=lambda: 600.0))
 
 
 @pytest.fixture
@@ -184,7 +185,7 @@ def test_honeypot_pretends_success_and_stores_nothing(anon):
 
 
 def test_time_trap_refuses_politely_and_keeps_the_input(anon, monkeypatch):
-    monkeypatch.setattr(submission.time, "time", lambda: 1.5)  # form rendered 1.5 s ago
+    monkeypatch.setattr(publicforms.time, "time", lambda: 1.5)  # form rendered 1.5 s ago
     response = anon.post(URL, valid_data())
     assert response.status_code == 400
     html = response.content.decode()
@@ -192,7 +193,7 @@ def test_time_trap_refuses_politely_and_keeps_the_input(anon, monkeypatch):
     assert not OfferSubmission.objects.exists()
     # a fresh token comes with the page: sending again later works
     token = response.context["form"].data["token"]
-    monkeypatch.setattr(submission.time, "time", lambda: 600.0)
+    monkeypatch.setattr(publicforms.time, "time", lambda: 600.0)
     assert anon.post(URL, valid_data(token=token)).status_code == 302
 
 
@@ -205,9 +206,9 @@ def test_missing_or_forged_token_is_refused(anon, token):
 
 
 def test_expired_token_is_refused(anon, monkeypatch):
-    monkeypatch.setattr(submission.time, "time", lambda: 0.0)
-    token = submission.make_token()
-    monkeypatch.setattr(submission.time, "time", lambda: 2 * 24 * 60 * 60.0)
+    monkeypatch.setattr(publicforms.time, "time", lambda: 0.0)
+    token = publicforms.make_token()
+    monkeypatch.setattr(publicforms.time, "time", lambda: 2 * 24 * 60 * 60.0)
     response = anon.post(URL, valid_data(token=token))
     assert response.status_code == 400 and not OfferSubmission.objects.exists()
 
