@@ -13,7 +13,6 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- Stage 2: Python runtime --------------------------------------------------------------------
 FROM python:3.12-slim AS runtime
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -28,7 +27,7 @@ COPY --from=assets --chown=portal:portal /build/node_modules ./node_modules
 # A throwaway key: collectstatic needs settings, never a real secret.
 RUN python bin/subset-fonts \
     && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
-    && SECRET_KEY=collectstatic-only python manage.py compilemessages --ignore=node_modules \
+    && python bin/compile-messages \
     && rm -rf node_modules
 USER portal
 EXPOSE 8000

@@ -32,11 +32,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# English interface texts: compiled from the .po file (msgfmt from gettext; the .mo stays out of git).
+# English interface texts: compiled from the .po file with Babel (pure Python, no gettext needed; the .mo stays out of git).
 MO := locale/en/LC_MESSAGES/django.mo
-$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
-	@command -v msgfmt >/dev/null 2>&1 || { echo "Fehler: msgfmt wird benötigt (apt-get install gettext), um die englischen Texte zu übersetzen." >&2; exit 1; }
-	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles --verbosity 0
+$(MO): locale/en/LC_MESSAGES/django.po bin/compile-messages $(VENV)/.installed
+	$(PY) bin/compile-messages
 	@touch $@
 
 # Latin subsets of KERN's Fira Sans 400/600 for static/css/fonts.css (fontTools; generated, not in git).
@@ -77,8 +76,11 @@ check: setup
 collectstatic: setup
 	$(PY) manage.py collectstatic --noinput
 
-# Production start, the same invocation as the container's CMD (a test keeps them in step).
-serve:
+# Production start, the same invocation as the container's CMD (a test keeps them in step). Production
+# settings need SECRET_KEY and hashed static files: collectstatic runs first, as in the image build.
+serve: setup
+	@[ -n "$$SECRET_KEY" ] || { echo "Fehler: make serve startet mit Produktionseinstellungen und braucht SECRET_KEY (und ALLOWED_HOSTS), z. B.: SECRET_KEY=… ALLOWED_HOSTS=127.0.0.1 make serve. Zum Entwickeln: make run." >&2; exit 1; }
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py allianz_portal.wsgi
 
 # Load test on PostgreSQL (DATABASE_URL, default …/transferportal_bench, dropped and recreated) with
