@@ -21,6 +21,7 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.de"
 
 
 RESOURCES = [  # (key, label, URL name, media type, description) – every open-data address, in reading order
+    ("api", _("API-Einstieg"), "api:root", "application/json", _("alle Adressen der Schnittstelle als JSON")),
     ("angebote", _("Angebote"), "api:offer-list", "application/json",
      _("alle veröffentlichten Angebote, mit denselben Filtern wie die Suche")),
     ("regionen", _("Regionen"), "api:region-list", "application/json",
