@@ -77,7 +77,10 @@ def check_operator(app_configs, **kwargs):
     """`check --deploy` fails while the legal pages would lack the operator's details."""
     from django.conf import settings
 
-    operator = getattr(settings, "OPERATOR", {})
+    return check_operator_values(getattr(settings, "OPERATOR", {}))
+
+
+def check_operator_values(operator):
     errors = []
     absent = missing(operator)
     if absent:
