@@ -9,7 +9,7 @@
     domNode: root,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    deepLinking: true,
+    deepLinking: false, // no links nested inside the operation buttons (axe: nested-interactive)
     validatorUrl: null,
     tryItOutEnabled: false,
   });
