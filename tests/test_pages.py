@@ -240,7 +240,8 @@ PAGE_TYPES = [
     ("/api/v1/dokumentation/", "API-Dokumentation", "API-Dokumentation", ["OpenAPI-Beschreibung (JSON)"],
      ["/api/v1/openapi.json", "/offene-daten/"]),
     # English: the interface in English, dates in English order, the content in German.
-    ("/en/", "Find support for your company", "Find support for SMEs", ["View all 2 offers"], ["/en/angebote/?art=labor"]),
+    ("/en/", "Find support for your company", "Find support for SMEs", ["View all 2 offers"],
+     ["/en/angebote/?art=labor"]),
     ("/en/angebote/", "2 offers", "2 offers", ["Robotiklabor"], ["/en/angebote/robotiklabor/"]),
     ("/en/angebote/?q=zzqxw", "0 offers", "0 offers", ["Add an offer"], ["/en/angebote/vorschlagen/"]),
     ("/en/angebote/robotiklabor/", "Robotiklabor", "Robotiklabor", ["Kreis Lippe", "Transfergutschein"],
