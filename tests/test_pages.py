@@ -416,7 +416,10 @@ def test_english_dates_in_english_order(client):
 
 def test_print_shows_the_page_address_and_hides_related_offers(client, site):
     html = client.get("/angebote/robotiklabor/").content.decode()
-    assert '<p class="print-address">Adresse dieser Seite: http://testserver/angebote/robotiklabor/</p>' in html
+    address = (
+        '<p class="print-address">Adresse dieser Seite: <span lang="de">http://testserver/angebote/robotiklabor/</span>'
+    )
+    assert address in html
     from django.contrib.staticfiles import finders
 
     print_css = Path(finders.find("css/print.css")).read_text()
@@ -429,3 +432,30 @@ def test_favicon_is_served_and_linked(client):
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header
     html = client.get("/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_compare_table_scrolls_in_a_labelled_focusable_region(client, site):
+    funding, lab = site
+    html = client.get(f"/angebote/vergleich/?id={funding.pk}&id={lab.pk}").content.decode()
+    region = re.search(r'<div class="compare-scroll"[^>]*>', html).group(0)
+    assert 'tabindex="0"' in region and 'role="region"' in region
+    assert 'aria-label="Vergleichstabelle, seitlich verschiebbar"' in region
+    assert 'aria-describedby="compare-scroll-hint"' in region
+    assert "Die Tabelle ist breiter als der Bildschirm" in html
+
+
+def test_recommendations_link_only_to_filters_and_offers_that_exist(client, site):
+    from alliance.models import Recommendation
+
+    funding, _lab = site
+    Recommendation.objects.get(number=6).offers.add(funding)
+    html = client.get("/allianz/empfehlungen/").content.decode()
+    _title, _h1s, hrefs = seen(html)
+    list_links = [href for href in hrefs if href.startswith("/angebote/?")]
+    assert list_links, "no links into the portal"
+    for href in set(list_links):
+        response = client.get(unescape(href))
+        assert response.context["notices"] == [], href
+    assert "/angebote/?thema=digitalisierung" not in hrefs  # a topic no offer carries
+    assert "/angebote/transfergutschein/" in hrefs  # a selected offer
+    assert "Ausgewählte Angebote:" in html

@@ -23,11 +23,12 @@ def path_in(path, language):
     return f"/{language}{path}"
 
 
-def _exists(path):
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
+def _exists(path, language):
+    with translation.override(language):  # the URL resolver matches only the active language's prefix
+        try:
+            resolve(path)
+        except Resolver404:
+            return False
     return True
 
 
@@ -42,7 +43,7 @@ def language_versions(context):
     versions = []
     for code, _name in settings.LANGUAGES:
         path = path_in(request.path, code)
-        if code != current and not _exists(path):
+        if code != current and not _exists(path, code):
             continue  # pages outside the language prefix (the API's landing page) exist in German only
         versions.append(
             {
