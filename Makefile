@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run setup test test-browser lint check serve collectstatic clean bench
+.PHONY: help run setup test test-browser lint check serve serve-env collectstatic clean bench
 
 help:
 	@echo "make run    – alles installieren, Datenbank anlegen, Demo-Daten laden, Site auf http://$(HOST):$(PORT)/ starten"
@@ -77,10 +77,17 @@ collectstatic: setup
 	$(PY) manage.py collectstatic --noinput
 
 # Production start, the same invocation as the container's CMD (a test keeps them in step). Production
-# settings need SECRET_KEY and hashed static files: collectstatic runs first, as in the image build.
-serve: setup
-	@[ -n "$$SECRET_KEY" ] || { echo "Fehler: make serve startet mit Produktionseinstellungen und braucht SECRET_KEY (und ALLOWED_HOSTS), z. B.: SECRET_KEY=… ALLOWED_HOSTS=127.0.0.1 make serve. Zum Entwickeln: make run." >&2; exit 1; }
+# settings need SECRET_KEY and the hashed static files with their manifest: collectstatic runs first
+# whenever a static source changed, as in the image build.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(shell find static -type f 2>/dev/null) requirements.txt node_modules/.installed $(FONTS)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+serve-env:
+	@[ -n "$$SECRET_KEY" ] || { echo "Fehler: make serve startet mit Produktionseinstellungen und braucht SECRET_KEY (und ALLOWED_HOSTS), z. B.: SECRET_KEY=… ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 make serve. Zum Entwickeln: make run." >&2; exit 1; }
+
+serve: serve-env setup $(STATIC_MANIFEST)
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py allianz_portal.wsgi
 
 # Load test on PostgreSQL (DATABASE_URL, default …/transferportal_bench, dropped and recreated) with

@@ -122,7 +122,10 @@ def test_messages_compile_without_gettext(tmp_path):
 
 
 def test_make_serve_collects_static_files_before_gunicorn():
-    dry_run = subprocess.run(["make", "--no-print-directory", "-n", "serve"], cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "SECRET_KEY": "dry-run"}
+    dry_run = subprocess.run(  # -B: as on a fresh clone, where nothing is collected yet
+        ["make", "--no-print-directory", "-n", "-B", "serve"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     lines = dry_run.stdout.splitlines()
     collect = next(i for i, line in enumerate(lines) if "collectstatic" in line)
     start = next(i for i, line in enumerate(lines) if "gunicorn --config" in line)
