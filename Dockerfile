@@ -26,7 +26,7 @@ COPY --from=assets --chown=portal:portal /build/node_modules ./node_modules
 # Latin font subsets from KERN's Fira Sans (bin/subset-fonts), then static files.
 # A throwaway key: collectstatic needs settings, never a real secret.
 RUN python bin/subset-fonts \
-    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --ignore redoc \
     && python bin/compile-messages \
     && rm -rf node_modules
 USER portal

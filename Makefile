@@ -74,14 +74,16 @@ check: setup
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 collectstatic: setup
-	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py collectstatic --noinput $(COLLECT_IGNORE)
 
 # Production start, the same invocation as the container's CMD (a test keeps them in step). Production
 # settings need SECRET_KEY and the hashed static files with their manifest: collectstatic runs first
 # whenever a static source changed, as in the image build.
+# ReDoc (drf-spectacular-sidecar) is never served – the API docs use Swagger UI: not collected (as in the Dockerfile).
+COLLECT_IGNORE := --ignore redoc
 STATIC_MANIFEST := staticfiles/staticfiles.json
 $(STATIC_MANIFEST): $(shell find static -type f 2>/dev/null) requirements.txt node_modules/.installed $(FONTS)
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py collectstatic --noinput --verbosity 0 $(COLLECT_IGNORE)
 	@touch $@
 
 serve-env:

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "allianz_portal.apps.PortalStaticFilesConfig",  # django.contrib.staticfiles without ReDoc
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
