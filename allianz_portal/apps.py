@@ -7,4 +7,3 @@ class AllianzPortalConfig(AppConfig):
 
     def ready(self):
         from . import operator  # noqa: F401  (registers the deploy check of the operator details)
-
