@@ -15,7 +15,6 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- Stage 2: Python runtime --------------------------------------------------------------------
 FROM python:3.12-slim AS runtime
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -29,8 +28,8 @@ COPY --from=assets --chown=portal:portal /build/node_modules ./node_modules
 # Latin font subsets from KERN's Fira Sans (bin/subset-fonts), then static files.
 # A throwaway key: collectstatic needs settings, never a real secret.
 RUN python bin/subset-fonts \
-    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
-    && SECRET_KEY=collectstatic-only python manage.py compilemessages --ignore=node_modules \
+    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --ignore redoc \
+    && python bin/compile-messages \
     && rm -rf node_modules
 USER portal
 EXPOSE 8000

@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run setup test test-browser lint check serve collectstatic clean bench
+.PHONY: help run setup test test-browser lint check serve serve-env collectstatic clean bench serve-env
 
 help:
 	@echo "make run    – alles installieren, Datenbank anlegen, Demo-Daten laden, Site auf http://$(HOST):$(PORT)/ starten"
@@ -32,11 +32,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Interface texts: English, plus the German the admin's packages lack (msgfmt from gettext; .mo files stay out of git).
+# Interface texts: English, plus the German the admin's packages lack; compiled with Babel (pure Python,
+# no gettext needed; the .mo files stay out of git).
 MO := locale/en/LC_MESSAGES/django.mo
-$(MO): $(wildcard locale/*/LC_MESSAGES/*.po) $(VENV)/.installed
-	@command -v msgfmt >/dev/null 2>&1 || { echo "Fehler: msgfmt wird benötigt (apt-get install gettext), um die englischen Texte zu übersetzen." >&2; exit 1; }
-	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles --verbosity 0
+$(MO): $(wildcard locale/*/LC_MESSAGES/*.po) bin/compile-messages $(VENV)/.installed
+	$(PY) bin/compile-messages
 	@touch $@
 
 # Latin subsets of KERN's Fira Sans 400/600 for static/css/fonts.css (fontTools; generated, not in git).
@@ -75,11 +75,23 @@ check: setup
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 collectstatic: setup
-	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py collectstatic --noinput $(COLLECT_IGNORE)
 
 # Production start on one host: nginx (deploy/nginx.conf.template) in front of gunicorn, both from bin/serve;
 # gunicorn's invocation there is the container's CMD (a test keeps them in step). SERVE_LISTEN, GUNICORN_BIND.
-serve:
+# Production settings need SECRET_KEY and the hashed static files with their manifest: collectstatic runs first
+# whenever a static source changed, as in the image build.
+# ReDoc (drf-spectacular-sidecar) is never served – the API docs use Swagger UI: not collected (as in the Dockerfile).
+COLLECT_IGNORE := --ignore redoc
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(shell find static -type f 2>/dev/null) requirements.txt node_modules/.installed $(FONTS)
+	$(PY) manage.py collectstatic --noinput --verbosity 0 $(COLLECT_IGNORE)
+	@touch $@
+
+serve-env:
+	@[ -n "$$SECRET_KEY" ] || { echo "Fehler: make serve startet mit Produktionseinstellungen und braucht SECRET_KEY (und ALLOWED_HOSTS), z. B.: SECRET_KEY=… ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 make serve. Zum Entwickeln: make run." >&2; exit 1; }
+
+serve: serve-env setup $(STATIC_MANIFEST)
 	bin/serve
 
 # Load test on PostgreSQL (DATABASE_URL, default …/transferportal_bench, dropped and recreated) with

@@ -1,12 +1,17 @@
 from collections import defaultdict
 from itertools import groupby
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from allianz_portal import operator
+from offers.facets import facet_index
+from offers.models import Offer
 from partners.models import BoardMember
 
 from .models import Document, Page, Recommendation, Thesis
@@ -105,7 +110,15 @@ def theses(request):
 
 @require_GET
 def recommendations(request):
-    items = Recommendation.objects.prefetch_related("topics", "networks", "offers")
+    """The recommendations with links into the portal: only topics and offers a visitor can find there."""
+    listed_topics = facet_index().labels.get("thema", {})
+    items = list(
+        Recommendation.objects.prefetch_related(
+            "topics", "networks", Prefetch("offers", queryset=Offer.objects.public().order_by("title"))
+        )
+    )
+    for item in items:
+        item.listed_topics = [topic for topic in item.topics.all() if topic.slug in listed_topics]
     return render(
         request,
         "alliance/recommendations.html",
@@ -116,7 +129,16 @@ def recommendations(request):
 @require_GET
 def page(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "alliance/page.html", {"page": page, "breadcrumbs": [(None, page.title)]})
+    return render(
+        request,
+        "alliance/page.html",
+        {
+            "page": page,
+            "operator": settings.OPERATOR,
+            "reviewed_on": operator.reviewed_on(settings.OPERATOR),
+            "breadcrumbs": [(None, page.title)],
+        },
+    )
 
 
 def alliance_breadcrumbs(label):

@@ -7,6 +7,7 @@ after the first load (the legal pages) are created when missing and never overwr
 
 import csv
 import datetime
+import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -20,6 +21,10 @@ from allianz_portal.text import german_slugify
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE = FIXTURES / "reference"
 DEMO = FIXTURES / "demo"
+
+# The bracketed placeholders of the first legal-page texts ("[E-Mail-Adresse]", "[Datum]", …), which
+# the operator settings replaced (allianz_portal/operator.py); not a Markdown link "[text](url)".
+OLD_PLACEHOLDER = re.compile(r"\[(?:E-Mail-Adresse|Datum|Telefonnummer|Anschrift|Name|Postleitzahl)[^\]]*\](?!\()")
 
 NRW_KEY = "05"
 BEZIRK_NAMES = {
@@ -287,11 +292,13 @@ class Loader:
                 create_only=("title", "lead", "body"),
             )
         for row in data.get("page", []):
+            stored = Page.objects.filter(slug=row["slug"]).values_list("body", flat=True).first()
             self.upsert(
                 Page,
                 {"slug": row["slug"]},
                 {"title": row["title"], "lead": row.get("lead", ""), "body": row["body"].strip()},
-                create_only=("title", "lead", "body"),
+                # A page still showing the first seed's placeholders was never edited: replace it.
+                create_only=() if stored and OLD_PLACEHOLDER.search(stored) else ("title", "lead", "body"),
             )
         for row in data.get("thesis", []):
             self.upsert(Thesis, {"number": row["number"]}, {"title": row["title"], "text": row["text"].strip()})

@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from allianz_portal import operator
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files (/api/v1/dokumentation/)
     "taggit",
     "axes",
     "django_ratelimit",  # rate limits counted in the shared "ratelimit" cache
@@ -247,6 +250,7 @@ AXES_ENABLE_ADMIN = False  # a lock ends by itself; early: manage.py axes_reset_
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["allianz_portal.formats"]  # English dates as "23 October 2026"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -260,6 +264,8 @@ MEDIA_URL = "/medien/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 KERN_DIST = BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"
 STATICFILES_DIRS = [BASE_DIR / "static", ("kern", KERN_DIST)]
+# Files browsers ask for at the site root (favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -290,6 +296,11 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Who runs the portal (Impressum, Datenschutz, Barrierefreiheit, Kontakt): OPERATOR_*, PRIVACY_OFFICER_*,
+# ACCESSIBILITY_* from the environment, described in allianz_portal/operator.py and .env.example.
+# `check --deploy` fails while one is missing; development shows marked example values instead.
+OPERATOR = operator.from_environment(os.environ, examples=DEBUG)
 
 # Security. Production runs behind a TLS-terminating proxy.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from api.landing import open_data
+
 from . import seo, views
 
 admin.site.site_header = "Transferportal NRW – Redaktion"
@@ -34,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("partner/", include("partners.urls")),
     path("praxisbeispiele/", include("practice.urls")),
     path("", include("alliance.urls")),
+    path("offene-daten/", open_data, name="open-data"),
     prefix_default_language=False,
 )
 

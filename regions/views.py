@@ -217,6 +217,7 @@ class NetworkListView(ListView):
 
 class NetworkDetailView(DetailView):
     queryset = RegionalNetwork.objects.select_related("institution").prefetch_related("regions", "formats")
+    context_object_name = "network"  # the name the template reads
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -5,8 +5,23 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ["DJANGO_PLAIN_STATIC"] = "1"
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The operator's details as a deployment sets them (allianz_portal/operator.py): the legal pages show these.
+TEST_OPERATOR = {
+    "OPERATOR_NAME": "Testministerium für Transfer des Landes Nordrhein-Westfalen",
+    "OPERATOR_STREET": "Teststraße 5",
+    "OPERATOR_CITY": "40190 Düsseldorf",
+    "OPERATOR_EMAIL": "kontakt@transferportal.test",
+    "OPERATOR_PHONE": "0211 1234567",
+    "OPERATOR_CONTENT_RESPONSIBLE": "Petra Prüfling, Referat Transfer",
+    "ACCESSIBILITY_CONTACT_EMAIL": "barrieren@transferportal.test",
+    "PRIVACY_OFFICER_NAME": "Datenschutzbeauftragter des Testministeriums",
+    "PRIVACY_OFFICER_EMAIL": "dsb@transferportal.test",
+    "ACCESSIBILITY_REVIEWED_ON": "2026-10-15",
+}
+for variable, value in TEST_OPERATOR.items():
+    os.environ.setdefault(variable, value)
 
-from allianz_portal.settings import *  # noqa: F403
+from allianz_portal.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -95,3 +95,69 @@ def test_readyz_reports_unreachable_database(client, monkeypatch):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert "Datenbank" in response.content.decode()
+
+
+def test_env_example_documents_every_operator_variable():
+    from allianz_portal.operator import FIELDS
+
+    documented = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert {field.variable for field in FIELDS} - documented == set()
+
+
+def test_messages_compile_without_gettext(tmp_path):
+    """bin/compile-messages (Babel) writes the .mo that Django reads; no msgfmt anywhere in the build."""
+    import gettext
+    import runpy
+    import shutil
+
+    shutil.copytree(ROOT / "locale", tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    compile_all = runpy.run_path(str(ROOT / "bin" / "compile-messages"))["compile_all"]
+    (mo_path,) = compile_all(tmp_path)
+    english = gettext.GNUTranslations(mo_path.open("rb"))
+    assert english.gettext("Angebote") == "Offers"
+    assert english.gettext("Offene Daten") == "Open data"
+    assert english.ngettext("%(counter)s Angebot", "%(counter)s Angebote", 2) == "%(counter)s offers"
+    makefile, dockerfile = (ROOT / "Makefile").read_text(), (ROOT / "Dockerfile").read_text()
+    assert "msgfmt" not in makefile and "compilemessages" not in makefile.split("$(MO):")[1].split("\n\n")[0]
+    assert "gettext" not in dockerfile and "bin/compile-messages" in dockerfile
+
+
+def test_make_serve_collects_static_files_before_gunicorn():
+    env = {**os.environ, "SECRET_KEY": "dry-run"}
+    dry_run = subprocess.run(  # -B: as on a fresh clone, where nothing is collected yet
+        ["make", "--no-print-directory", "-n", "-B", "serve"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = dry_run.stdout.splitlines()
+    collect = next(i for i, line in enumerate(lines) if "collectstatic" in line)
+    start = next(i for i, line in enumerate(lines) if "gunicorn --config" in line)
+    assert collect < start
+
+
+def test_make_serve_without_secret_key_stops_with_a_clear_message():
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_DEBUG"}}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "braucht SECRET_KEY" in result.stderr and "make run" in result.stderr
+
+
+def test_500_page_renders_without_the_staticfiles_manifest(rf, settings, tmp_path):
+    """After `make run`, `make serve` before collectstatic: the 500 page itself must not crash as well."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from allianz_portal.views import server_error
+
+    settings.STATIC_ROOT = tmp_path  # empty: no manifest
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    # (the settings fixture resets staticfiles_storage on each change, and back afterwards)
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        staticfiles_storage.url("css/portal.css")  # what crashed every page and the 500 page
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Ein technischer Fehler ist aufgetreten" in html
+    assert 'href="/static/css/portal.css"' in html

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import get_language_info
 
@@ -22,6 +23,15 @@ def path_in(path, language):
     return f"/{language}{path}"
 
 
+def _exists(path, language):
+    with translation.override(language):  # the URL resolver matches only the active language's prefix
+        try:
+            resolve(path)
+        except Resolver404:
+            return False
+    return True
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """Every language of the current page: code, name in that language, absolute URL, path with query, current."""
@@ -33,6 +43,8 @@ def language_versions(context):
     versions = []
     for code, _name in settings.LANGUAGES:
         path = path_in(request.path, code)
+        if code != current and not _exists(path, code):
+            continue  # pages outside the language prefix (the API's landing page) exist in German only
         versions.append(
             {
                 "code": code,

@@ -78,3 +78,15 @@ def facet_options(name, options):
             for option in options
         ),
     )
+
+
+@register.filter
+def older_than_a_year(day, today):
+    """True when the date `day` lies more than one year before `today` (29 February counts as 28)."""
+    if not day or not today:
+        return False
+    try:
+        a_year_ago = today.replace(year=today.year - 1)
+    except ValueError:
+        a_year_ago = today.replace(year=today.year - 1, day=28)
+    return day < a_year_ago
