@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",  # version history of offers, institutions, networks, board, pages
     "import_export",  # CSV/Excel import and export of offers in the admin
+    "django_tasks_db",  # background work (django.tasks): queue in the database, `manage.py db_worker`
     # Project apps
     "allianz_portal",
     "regions",
@@ -150,6 +151,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# Background work (Django's tasks framework): tasks wait in the database until `manage.py db_worker` runs
+# them (`make run` starts one beside the dev server, production runs it as its own container; see
+# docs/operations.md). Tests run every task immediately (tests/settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Seconds a whole public page stays cached at most (allianz_portal/pagecache.py); 0 switches it off.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
 # Benchmarks only (`make bench`): a constant page at /bench/floor to compare the real pages with.

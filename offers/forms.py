@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import ManyToManyField
 
+from . import importing
 from .models import Offer, Topic, record_offer_history
 
 # Fields compared when telling an editor what someone else changed meanwhile.
@@ -141,3 +142,23 @@ class AddTopicForm(forms.Form):
 
     def topic_name(self):
         return self.cleaned_data["topic"].name if self.cleaned_data.get("topic") else self.cleaned_data["new_topic"]
+
+
+class OfferImportForm(forms.Form):
+    """Upload of offers (CSV/XLSX); the quick checks run here, the rows are checked in the background."""
+
+    import_file = forms.FileField(
+        label="Datei",
+        help_text="CSV (UTF-8, Komma oder Semikolon) oder Excel-Arbeitsmappe (.xlsx), höchstens 50 MB.",
+    )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > importing.MAX_FILE_BYTES:
+            raise ValidationError("Die Datei ist größer als 50 MB. Bitte teilen Sie sie auf.")
+        self.content = upload.read()
+        try:
+            importing.sniff(self.content, upload.name)
+        except importing.ImportFileError as error:
+            raise ValidationError(str(error)) from None
+        return upload

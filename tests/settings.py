@@ -13,3 +13,4 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 PAGE_CACHE_TIMEOUT = 0  # tests read response.context; tests/performance switch the page cache on
 STATIC_ROOT = None  # tests serve nothing from collectstatic's folder
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # tasks run on enqueue
