@@ -288,7 +288,9 @@ def check(dataset, progress=None):
             if not relations[name] and name in OfferResource.REQUIRED_M2M:
                 row_errors[name] = [f"{OfferResource.REQUIRED_M2M[name]}: mindestens ein Eintrag ist nötig."]
         try:
-            exclude = ["topics", *row_errors, *(field.name for field in Offer._meta.many_to_many)]
+            # Foreign keys come from the preloaded slug maps: no need to look each one up again.
+            resolved = [name for name, field in plain_fields.items() if hasattr(field.widget, "known")]
+            exclude = ["topics", *row_errors, *resolved, *(field.name for field in Offer._meta.many_to_many)]
             offer.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             row_errors.update(error.message_dict)
