@@ -3,6 +3,8 @@
 # Migrate: docker run --rm --env-file .env transferportal python manage.py migrate --noinput
 #          docker run --rm --env-file .env transferportal python manage.py load_reference_data
 # Run:     docker run --env-file .env -p 8000:8000 transferportal
+# Worker:  docker run --env-file .env transferportal python manage.py db_worker --no-reload
+#          (background tasks such as imports; compose.yaml runs web and worker side by side)
 # Migrations are a separate, deliberate step (see README), never part of the start command.
 
 # --- Stage 1: KERN UX assets from the pinned npm lock file ------------------------------------

@@ -44,6 +44,9 @@ MAX_MESSAGES = 500  # problems listed; the count says how many there are in all
 HISTORY_REASON = "Import"
 
 
+FAILED_CHECK = "Die Prüfung brach wegen eines Fehlers ab; nichts wurde gespeichert. Bitte die Technik informieren."
+
+
 class ImportFileError(Exception):
     """The file cannot be read as offers at all; the message is German and meant for the editor."""
 
@@ -90,6 +93,8 @@ def read_file(content, name):
     else:
         dataset = _read_csv(_decode_csv(content))
     _check_headers(dataset)
+    if not len(dataset):
+        raise ImportFileError("Die Datei enthält nur die Kopfzeile, aber keine Angebote.")
     _check_cells(dataset)
     return dataset
 
@@ -170,6 +175,7 @@ class PlannedRow:
     version_from_file: bool
     relations: dict  # m2m field name -> list of related pks (only the columns in the file)
     changes: list  # labels of the fields that change
+    changed_relations: set  # names of the relations that change (all of the file's for a new offer)
     known_title: str  # the title the offer had when checked (the file's title for a new one)
 
     @property
@@ -299,7 +305,7 @@ def check(dataset, progress=None):
             errors.extend(f"Zeile {line}: {label}: {message}" for message in messages)
         if row_errors:
             continue
-        changes = []
+        changes, changed_relations = [], set(relations) if current is None else set()
         if current is not None:
             for field in Offer._meta.concrete_fields:
                 if field.name in plain_fields and getattr(offer, field.attname) != before[field.attname]:
@@ -307,9 +313,20 @@ def check(dataset, progress=None):
             for name, pks in relations.items():
                 if set(pks) != old_relations[name].get(offer.pk, set()):
                     changes.append(labels.get(name, name))
+                    changed_relations.add(name)
         known_title = before["title"] if current is not None else offer.title
         planned.append(
-            PlannedRow(line, offer, current is None, base_version, version_from_file, relations, changes, known_title)
+            PlannedRow(
+                line,
+                offer,
+                current is None,
+                base_version,
+                version_from_file,
+                relations,
+                changes,
+                changed_relations,
+                known_title,
+            )
         )
         if progress is not None:
             progress(index + 1, len(rows))
@@ -419,9 +436,9 @@ def _write_batch(batch, columns, user, topic_names, outcome):
             update.add("topic_names")
         Offer.objects.bulk_update([row.offer for row in changed], sorted(update))
     written = [*new, *changed]
-    for name in {name for row in written for name in row.relations}:
+    for name in {name for row in written for name in row.changed_relations}:
         through, source, target = _through(name)
-        rows = [row for row in written if name in row.relations]
+        rows = [row for row in written if name in row.changed_relations]
         through.objects.filter(**{f"{source}__in": [row.offer.pk for row in rows if not row.is_new]}).delete()
         through.objects.bulk_create(
             [through(**{source: row.offer.pk, target: pk}) for row in rows for pk in row.relations[name]]
@@ -480,7 +497,11 @@ def check_job(job):
         _save(job, status=OfferImport.Status.INVALID, errors=str(error).split("\n"), finished_at=timezone.now())
         return None
     _save(job, rows_total=len(dataset))
-    plan = check(dataset, progress=_every(job, "rows_done"))
+    try:
+        plan = check(dataset, progress=_every(job, "rows_done"))
+    except Exception:
+        _save(job, status=OfferImport.Status.FAILED, errors=[FAILED_CHECK], finished_at=timezone.now())
+        raise
     counts = plan.counts()
     values = {
         "rows_done": len(dataset),

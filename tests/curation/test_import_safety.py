@@ -115,6 +115,8 @@ def test_unknown_columns_and_a_missing_slug_column_are_refused(editor_client):
     assert job.errors == ["Unbekannte Spalten: titel. Erlaubt sind die Spalten des Exports."]
     job = upload(editor_client, "title\ny\n").context["job"]
     assert "Die Spalte „slug“ (Kurzname) fehlt" in job.errors[0]
+    job = upload(editor_client, "slug,title\n").context["job"]
+    assert job.errors == ["Die Datei enthält nur die Kopfzeile, aber keine Angebote."]
 
 
 def test_semicolon_csv_from_german_excel(editor_client, institution_a):
