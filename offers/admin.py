@@ -12,7 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as confirm_and_delete
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -378,7 +378,12 @@ class OfferAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if Offer.objects.filter(pk=deletion.id).exists():
             self.message_user(request, "Dieses Angebot gibt es schon wieder.", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:offers_offer_change", args=[deletion.id]))
-        offer, notes = recover_offer(deletion)
+        try:
+            with transaction.atomic():
+                offer, notes = recover_offer(deletion)
+        except IntegrityError:  # someone else restored it (or took its address) at the same moment
+            self.message_user(request, "Dieses Angebot hat gerade jemand anderes wiederhergestellt.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:offers_offer_deleted"))
         if offer is None:
             self.message_user(request, " ".join(notes), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:offers_offer_deleted"))

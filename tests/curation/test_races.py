@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from offers import admin as offers_admin
 from offers.models import Offer
 from tests.conftest import make_offer
 from tests.curation.conftest import admin_form_data
@@ -110,3 +111,25 @@ def test_add_topic_racing_a_form_save_never_fails_and_never_half_writes(editor):
         assert versions == sorted(versions) and versions[-1] == offer.version
         assert offer.history.order_by("-history_id").first().topic_names == offer.topic_names
     assert sum(outcomes.values()) == 12
+
+
+def test_recovering_an_offer_someone_restored_at_the_same_moment(editor_client, monkeypatch):
+    """Both restores passed the "does it exist again?" check; the database refuses the second insert."""
+    offer = make_offer(title="Gelöscht")
+    pk = offer.pk
+    offer.delete()
+    deletion = Offer.history.get(id=pk, history_type="-")
+    history_before = Offer.history.filter(id=pk).count()
+
+    real = offers_admin.recover_offer
+
+    def restore_then_collide(record):
+        real(record)  # the offer, its relations and its history entry are written …
+        raise IntegrityError("duplicate key value violates unique constraint")  # … then the insert collides
+
+    monkeypatch.setattr(offers_admin, "recover_offer", restore_then_collide)
+    response = editor_client.post(reverse("admin:offers_offer_recover", args=[deletion.history_id]), follow=True)
+    assert response.status_code == 200
+    assert "Dieses Angebot hat gerade jemand anderes wiederhergestellt." in response.content.decode()
+    assert not Offer.objects.filter(pk=pk).exists()  # rolled back: nothing half written
+    assert Offer.history.filter(id=pk).count() == history_before
