@@ -40,7 +40,7 @@ def snapshot():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_restores_content_and_history_identically(tmp_path, client, django_user_model):
+def test_backup_restores_content_and_history_identically(reseeded, tmp_path, client, django_user_model):
     editor = django_user_model.objects.create_superuser("chefin", "chefin@example.org", "sehr-geheim-123")
     client.force_login(editor)
     offer = make_offer(title="Erste Fassung", coverage=["nrw", "kreis-lippe"], topics=["Robotik"])

@@ -159,7 +159,7 @@ def test_an_edit_between_batches_is_kept_and_its_row_refused(settings, editor_cl
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="two connections need PostgreSQL")
-def test_editors_save_through_the_admin_while_an_import_runs(settings, editor, institution_a):
+def test_editors_save_through_the_admin_while_an_import_runs(reseeded, settings, editor, institution_a):
     """Two real connections: the import runs in a thread; an editor saves two offers through the admin meanwhile.
 
     Neither save waits for the import, neither is lost: the offer that is also in the file keeps the editor's

@@ -63,7 +63,7 @@ def test_publish_on_an_offer_saved_meanwhile_is_refused_with_a_message(editor_cl
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="two connections need PostgreSQL")
-def test_add_topic_racing_a_form_save_never_fails_and_never_half_writes(editor):
+def test_add_topic_racing_a_form_save_never_fails_and_never_half_writes(reseeded, editor):
     """Two real connections, 12 races: a form save and the bulk action on the same offer at the same moment."""
     assert connection.vendor == "postgresql"
     outcomes = {"action": 0, "conflict": 0}
