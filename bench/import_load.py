@@ -6,8 +6,9 @@
 loads the reference data, creates the offers a previous export would contain (a fifth of the file), then
 runs the admin's import job (`offers.importing.check_job` + `run_job`, exactly what the worker runs) on a
 file of `rows` rows – a fifth updates of existing offers with their exported version, the rest new – while
-`editors` threads save offers through the admin's change form (Django's test client, the real admin
-view, own database connections). Returns a dict and prints it as JSON:
+`editors` threads save offers of that file through the admin's change form (Django's test client, the real
+admin view, own database connections; the editors take turns, since the test client captures page contexts
+through global signals). Returns a dict and prints it as JSON:
 
 - `import_rows_per_s`: file rows / seconds of check + write (the goal is ≥ 500),
 - `check_rows_per_s`, `write_rows_per_s`: the two steps on their own (`run_job` checks again before writing,
@@ -129,7 +130,7 @@ def run(database_url=DEFAULT_DATABASE, rows=10_000, editors=2):
     assert job.status == OfferImport.Status.READY, job.errors[:5]
 
     running, saved, refused, durations = threading.Event(), {}, [0], []
-    lock = threading.Lock()
+    client_lock = threading.Lock()  # editors take turns (one request at a time); the import runs beside them
     pks = list(Offer.objects.filter(slug__startswith="alt-").values_list("pk", flat=True))
 
     def edit(number):
@@ -142,12 +143,13 @@ def run(database_url=DEFAULT_DATABASE, rows=10_000, editors=2):
             while running.is_set():
                 pk = rng.choice(pks)
                 url = reverse("admin:offers_offer_change", args=[pk])
-                data = admin_form_data(client.get(url))
+                with client_lock:  # the test client captures page contexts through global signals
+                    data = admin_form_data(client.get(url))
                 count += 1
                 data["title"] = f"Redaktion {number}-{count}"
-                begin = time.perf_counter()
-                response = client.post(url, data)
-                with lock:
+                with client_lock:
+                    begin = time.perf_counter()
+                    response = client.post(url, data)
                     durations.append(time.perf_counter() - begin)
                     if response.status_code == 302:
                         saved.setdefault(pk, set()).add(data["title"])
