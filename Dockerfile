@@ -4,7 +4,9 @@
 # Build:   docker build -t transferportal .
 # Migrate: docker run --rm --env-file .env transferportal python manage.py migrate --noinput
 #          docker run --rm --env-file .env transferportal python manage.py load_reference_data
-# Run:     docker compose up -d (nginx + this image + PostgreSQL)
+# Run:     docker compose up -d (nginx + this image as web, worker and periodic + PostgreSQL; compose.yaml)
+# Worker:  python manage.py db_worker --no-reload (background tasks: imports, mails)
+# Periodic: python manage.py run_periodic (alert mails, mail retries, deletion periods)
 # Migrations are a separate, deliberate step (see README), never part of the start command.
 
 # --- Stage 1: KERN UX assets from the pinned npm lock file ------------------------------------

@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run setup test test-browser lint check serve serve-env collectstatic clean bench serve-env
+.PHONY: help run setup test test-browser lint check serve serve-env worker collectstatic clean bench
 
 help:
 	@echo "make run    – alles installieren, Datenbank anlegen, Demo-Daten laden, Site auf http://$(HOST):$(PORT)/ starten"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-browser – nur die Browser-Tests (Chromium, Playwright, axe-core)"
 	@echo "make lint   – ruff"
 	@echo "make serve  – Produktionsstart: nginx vor gunicorn (wie mit compose.yaml), http://127.0.0.1:8000/"
+	@echo "make worker – der Worker für Hintergrundarbeiten (Importe, E-Mails), wie im Container „worker“"
 	@echo "make bench  – Lasttest auf PostgreSQL mit erfundenen Angeboten (docs/performance.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -56,8 +57,15 @@ run: setup
 	@echo "Transferportal NRW läuft gleich auf http://$(HOST):$(PORT)/"
 	@echo "Redaktionszugang anlegen (in einem zweiten Terminal):  DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
 	@echo "Dann anmelden unter http://$(HOST):$(PORT)/admin/"
+	@echo "Hintergrundarbeiten (z. B. Importe) erledigt der Worker, der mitläuft; Strg-C beendet beide."
 	@echo
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The background worker on its own (production: its own container, see docs/operations.md).
+worker: setup
+	$(PY) manage.py db_worker --no-reload
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,6 @@
-"""The mail outbox in the admin: read-only, to see what is waiting or has failed and to send it again.
+"""Admin of the project package: the mail outbox, read-only, to see what is waiting or has failed and to send
+it again; and django-tasks-db's task results taken out (English labels – editors follow imports under
+Angebote → Importe, operators read the queue in the database or the worker's log).
 
 Addresses are shown masked and the mail text is not shown at all: alert mails carry signed links that act
 for their recipient, enquiry mails what an SME wrote. Only superusers reach this page (no role grants it).
@@ -6,8 +8,11 @@ for their recipient, enquiry mails what an SME wrote. Only superusers reach this
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from .models import OutgoingMail
+
+admin.site.unregister(DBTaskResult)
 
 
 def mask(address):

@@ -216,6 +216,10 @@ for _proxy in TRUSTED_PROXIES:
     except ValueError:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no IP address or network.") from None
 
+# Background work (Django's tasks framework): tasks wait in the database until `manage.py db_worker` runs
+# them (`make run` starts one beside the dev server, production runs it as its own container; see
+# docs/operations.md). Tests run every task immediately (tests/settings.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Seconds a whole public page stays cached at most (allianz_portal/pagecache.py); 0 switches it off.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "3600"))
 # Benchmarks only (`make bench`): a constant page at /bench/floor to compare the real pages with.
@@ -377,9 +381,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
-# Background work: Django's tasks framework; the database backend's worker runs as its own process
+# Periodic background jobs (TASKS above): the database backend's worker runs them as its own process
 # (`manage.py db_worker`, started by `make run`), periodic jobs are enqueued by `manage.py run_periodic`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PERIODIC_TASKS = {  # job: seconds between runs
     "allianz_portal.mailing.deliver_pending": 5 * 60,
     "alerts.tasks.send_due_alerts": 10 * 60,

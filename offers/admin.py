@@ -12,7 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as confirm_and_delete
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -22,15 +22,24 @@ from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.results import RowResult
 
 from allianz_portal.history import ReadableHistoryAdmin
 from allianz_portal.templatetags.portal import slash_breaks
 
 from . import workflow
-from .forms import AddTopicForm, OfferAdminForm, OfferExportForm
-from .models import InnovationDimension, Offer, OfferSubmission, TargetGroup, Topic, record_offer_history
-from .resources import OfferResource, row_errors
+from .forms import AddTopicForm, OfferAdminForm, OfferExportForm, OfferImportForm
+from .models import (
+    InnovationDimension,
+    Offer,
+    OfferImport,
+    OfferSubmission,
+    TargetGroup,
+    Topic,
+    VersionConflict,
+    record_offer_history,
+)
+from .resources import OfferResource
+from .tasks import check_offer_import, run_offer_import
 
 
 @admin.register(TargetGroup, InnovationDimension)
@@ -390,7 +399,12 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         if Offer.objects.filter(pk=deletion.id).exists():
             self.message_user(request, "Dieses Angebot gibt es schon wieder.", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:offers_offer_change", args=[deletion.id]))
-        offer, notes = recover_offer(deletion)
+        try:
+            with transaction.atomic():
+                offer, notes = recover_offer(deletion)
+        except IntegrityError:  # someone else restored it (or took its address) at the same moment
+            self.message_user(request, "Dieses Angebot hat gerade jemand anderes wiederhergestellt.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:offers_offer_deleted"))
         if offer is None:
             self.message_user(request, " ".join(notes), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:offers_offer_deleted"))
@@ -411,14 +425,34 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         allowed = [offer.pk for offer in queryset if self.has_delete_permission(request, offer)]
         return confirm_and_delete(self, request, queryset.filter(pk__in=allowed))
 
-    def _save_each(self, request, offers, change):
-        done = []
+    def _save_each(self, request, offers, change, fields=("status",)):
+        """Apply `change` to each offer and save it, each offer on its own: all of its change or nothing.
+
+        An offer someone else saved after the list was loaded (a version conflict) is left as it is and
+        named in a warning, so their change is kept and nothing is half written.
+        """
+        done, conflicts = [], []
         for offer in offers:
-            change(offer)
-            offer._history_user = request.user
-            offer.save()
-            self.log_change(request, offer, [{"changed": {"fields": ["status"]}}])
+            try:
+                with transaction.atomic():
+                    offer.claim_version()  # first, so nothing is changed for an offer saved meanwhile
+                    offer._version_claimed = True
+                    change(offer)
+                    offer._history_user = request.user
+                    offer.save()
+            except VersionConflict:
+                conflicts.append(offer)
+                continue
+            self.log_change(request, offer, [{"changed": {"fields": list(fields)}}])
             done.append(offer)
+        if conflicts:
+            names = ", ".join(f"„{offer.title}“" for offer in conflicts)
+            self.message_user(
+                request,
+                f"Nicht geändert, weil inzwischen jemand anderes gespeichert hat: {names}. "
+                "Bitte die Liste neu laden und diese Angebote noch einmal auswählen.",
+                messages.WARNING,
+            )
         return done
 
     @admin.action(description="Zur Prüfung geben", permissions=["change"])
@@ -472,12 +506,12 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         form = AddTopicForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             name = form.topic_name().strip()
-            for offer in offers:
+
+            def change(offer):
                 offer.topics.add(name)  # the topic_names signal updates offer.topic_names for the history
-                offer._history_user = request.user
-                offer.save()
-                self.log_change(request, offer, [{"changed": {"fields": ["topics"]}}])
-            self.message_user(request, f"Thema „{name}“ bei {len(offers)} Angebot(en) ergänzt.")
+
+            done = self._save_each(request, offers, change, fields=["topics"])
+            self.message_user(request, f"Thema „{name}“ bei {len(done)} Angebot(en) ergänzt.")
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -489,33 +523,29 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         }
         return TemplateResponse(request, "admin/offers/offer/add_topic.html", context)
 
-    # -- import ----------------------------------------------------------------------------------------
+    # -- import: upload here, preview and import in the background (offers/importing.py) -------------------
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if result is not None:
-            response.context_data["curation_errors"] = row_errors(result)
-            response.context_data["curation_totals"] = import_totals(result)
-        return response
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = OfferImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            job = OfferImport.objects.create(file_name=upload.name[:255], content=form.content, created_by=request.user)
+            check_offer_import.enqueue(job.pk)
+            return HttpResponseRedirect(job.get_absolute_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Angebote importieren",
+            "form": form,
+            "recent": OfferImport.objects.select_related("created_by")[:5],
+        }
+        return TemplateResponse(request, "admin/offers/offer/import.html", context)
 
-    def add_success_message(self, result, request):
-        totals = import_totals(result)
-        self.message_user(
-            request,
-            f"Import abgeschlossen: {totals['rows']} Zeilen verarbeitet – {totals['new']} neu, "
-            f"{totals['update']} aktualisiert, {totals['skip']} übersprungen.",
-        )
-
-
-def import_totals(result):
-    return {
-        "rows": result.total_rows,
-        "new": result.totals[RowResult.IMPORT_TYPE_NEW],
-        "update": result.totals[RowResult.IMPORT_TYPE_UPDATE],
-        "skip": result.totals[RowResult.IMPORT_TYPE_SKIP],
-        "invalid": result.totals[RowResult.IMPORT_TYPE_INVALID] + result.totals[RowResult.IMPORT_TYPE_ERROR],
-    }
+    def process_import(self, request, **kwargs):
+        # django-import-export's confirm step is not used: imports are confirmed on their status page.
+        return HttpResponseRedirect(reverse("admin:offers_offerimport_changelist"))
 
 
 def recover_offer(deletion):
@@ -578,3 +608,66 @@ class OfferSubmissionAdmin(admin.ModelAdmin):
         if workflow.is_partner_editor(request.user):
             return queryset.filter(offer__in=workflow.scoped(Offer.objects.all(), request.user))
         return queryset
+
+
+@admin.register(OfferImport)
+class OfferImportAdmin(admin.ModelAdmin):
+    """Uploaded imports: the preview to confirm, the progress while it runs, the result with every message."""
+
+    list_display = ["file_name", "status", "progress", "created_by", "created_at"]
+    list_select_related = ["created_by"]
+    list_filter = ["status"]
+
+    @admin.display(description="Fortschritt")
+    def progress(self, job):
+        return f"{job.rows_done} von {job.rows_total} Zeilen"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and workflow.can_publish(request.user)
+
+    has_module_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False  # uploads start on the offers' "Importieren" page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_view_permission(request) and (obj is None or not obj.is_active)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/bestaetigen/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="offers_offerimport_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(OfferImport.objects.select_related("created_by"), pk=unquote(object_id))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Import „{job.file_name}“",
+            "job": job,
+            "statuses": OfferImport.Status,
+        }
+        return TemplateResponse(request, "admin/offers/offerimport/status.html", context)
+
+    def confirm_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(OfferImport, pk=pk)
+        if request.method == "POST":
+            ready = OfferImport.objects.filter(pk=pk, status=OfferImport.Status.READY)
+            if ready.update(status=OfferImport.Status.QUEUED):
+                run_offer_import.enqueue(job.pk)
+                self.message_user(request, "Import bestätigt. Er läuft im Hintergrund; diese Seite zeigt den Stand.")
+            else:
+                self.message_user(request, "Dieser Import ist nicht (mehr) zum Bestätigen bereit.", messages.WARNING)
+        return HttpResponseRedirect(job.get_absolute_url())

@@ -6,6 +6,7 @@ from django.db.models import ManyToManyField
 from django.utils.text import capfirst
 from import_export.forms import SelectableFieldsExportForm
 
+from . import importing
 from .models import Offer, Topic, record_offer_history
 
 # Fields compared when telling an editor what someone else changed meanwhile.
@@ -168,3 +169,23 @@ class OfferExportForm(SelectableFieldsExportForm):
             for name in resource().get_export_order()
             if self[self.create_boolean_field_name(resource, name)].value()
         ]
+
+
+class OfferImportForm(forms.Form):
+    """Upload of offers (CSV/XLSX); the quick checks run here, the rows are checked in the background."""
+
+    import_file = forms.FileField(
+        label="Datei",
+        help_text="CSV (UTF-8, Komma oder Semikolon) oder Excel-Arbeitsmappe (.xlsx), höchstens 50 MB.",
+    )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > importing.MAX_FILE_BYTES:
+            raise ValidationError("Die Datei ist größer als 50 MB. Bitte teilen Sie sie auf.")
+        self.content = upload.read()
+        try:
+            importing.sniff(self.content, upload.name)
+        except importing.ImportFileError as error:
+            raise ValidationError(str(error)) from None
+        return upload

@@ -208,6 +208,11 @@ offer_history = HistoricalRecords(
 )
 
 
+def join_topic_names(names):
+    """The denormalised topic text an offer carries for search and history (`Offer.topic_names`)."""
+    return ", ".join(sorted(names))
+
+
 def record_offer_history(offer, history_type="~"):
     """One history entry with the offer's complete current state (fields and relations).
 
@@ -425,15 +430,8 @@ class Offer(models.Model):
         """
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
-        if self.published_at is not None:
-            # Stored to the second, as the admin's time field and the export show it: otherwise every save
-            # through the form (or an export/import round trip) moved it by the microseconds it cannot show,
-            # and the history and the lost-update message named a field nobody touched.
-            self.published_at = self.published_at.replace(microsecond=0)
-        derived = {"review_due", "version"}
-        self.provider_name = self.provider.search_name if self.provider_id else ""
-        derived.add("provider_name")
-        self.review_due = self.compute_review_due()
+        derived = {"review_due", "version", "provider_name"}
+        self.fill_derived_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         if self._state.adding:
@@ -444,12 +442,7 @@ class Offer(models.Model):
             if getattr(self, "_version_claimed", False):
                 self._version_claimed = False
             else:
-                bumped = (
-                    Offer.objects.using(using).filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
-                )
-                if not bumped:
-                    raise VersionConflict(self, self.version)
-                self.version += 1
+                self.claim_version(using)
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -519,6 +512,31 @@ class Offer(models.Model):
             (_("Preis"), gettext("ab %(price)s") % {"price": euro(self.price_from)} if self.price_from else None),
             (_("Unternehmensgröße"), ", ".join(sizes) if sizes else None),
         ]
+
+    def claim_version(self, using="default"):
+        """Raise the stored version by one if it is still the one this instance was loaded with.
+
+        Otherwise someone saved in between: `VersionConflict`. Inside a transaction the row stays locked
+        until the end, so a writer that claims first (e.g. a bulk action, before it touches relations)
+        either gets the whole change through or nothing.
+        """
+        bumped = Offer.objects.using(using).filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
+        if not bumped:
+            raise VersionConflict(self, self.version)
+        self.version += 1
+
+    def fill_derived_fields(self):
+        """The values `save()` derives from the others: the provider's search name and the review date.
+
+        Bulk writes (offers/importing.py) call it too, since they bypass `save()`. `published_at` is kept to the
+        second, as the admin's time field and the export show it: otherwise every save through the form (or an
+        export/import round trip) moved it by the microseconds it cannot show, and the history and the
+        lost-update message named a field nobody touched.
+        """
+        if self.published_at is not None:
+            self.published_at = self.published_at.replace(microsecond=0)
+        self.provider_name = self.provider.search_name if self.provider_id else ""
+        self.review_due = self.compute_review_due()
 
     def compute_review_due(self):
         """The day the offer needs checking again: last check (or creation) plus the review interval."""
@@ -590,3 +608,60 @@ class OfferSubmission(models.Model):
 
     def __str__(self):
         return f"{self.institution_name}: {self.details.get('title', '–')}"
+
+
+class OfferImport(models.Model):
+    """One upload of offers (CSV/XLSX): checked and written in the background (offers/importing.py).
+
+    The file is kept until the import ran, so the editor can look at the preview first and the worker can
+    check it again when the editor confirms.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "pruefung", "wird geprüft"
+        READY = "bereit", "Vorschau bereit – bitte bestätigen"
+        INVALID = "fehlerhaft", "fehlerhaft – nichts importiert"
+        QUEUED = "wartet", "bestätigt – wartet auf den Start"
+        RUNNING = "laeuft", "läuft"
+        DONE = "fertig", "abgeschlossen"
+        REFUSED = "abgelehnt", "abgelehnt – Daten geändert, nichts importiert"
+        FAILED = "abgebrochen", "abgebrochen"
+
+    file_name = models.CharField("Datei", max_length=255)
+    content = models.BinaryField("Inhalt", editable=False)
+    status = models.CharField("Zustand", max_length=20, choices=Status.choices, default=Status.CHECKING)
+    created_by = models.ForeignKey(
+        "auth.User", verbose_name="hochgeladen von", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField("hochgeladen am", auto_now_add=True)
+    started_at = models.DateTimeField("gestartet am", null=True, blank=True)
+    finished_at = models.DateTimeField("beendet am", null=True, blank=True)
+    rows_total = models.PositiveIntegerField("Zeilen", default=0)
+    rows_done = models.PositiveIntegerField("Zeilen erledigt", default=0)
+    created_count = models.PositiveIntegerField("neu", default=0)
+    updated_count = models.PositiveIntegerField("aktualisiert", default=0)
+    unchanged_count = models.PositiveIntegerField("unverändert", default=0)
+    refused_count = models.PositiveIntegerField("abgelehnt", default=0)
+    errors = models.JSONField("Meldungen", default=list, blank=True)
+    preview = models.JSONField("Vorschau", default=list, blank=True)
+    # slug -> version each existing offer had at preview time (0: new), so confirm can tell what changed since.
+    checked_versions = models.JSONField("geprüfte Versionen", default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "Import"
+        verbose_name_plural = "Importe"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("admin:offers_offerimport_change", args=[self.pk])
+
+    @property
+    def is_active(self):
+        return self.status in {self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self):
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0

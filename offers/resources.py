@@ -1,21 +1,23 @@
 """CSV/Excel import and export of offers (django-import-export).
 
+Export only: imports run through offers/importing.py (in the background, with the same columns and
+widgets), not through django-import-export's import views.
+
 Columns are the model's field names; related records are named by slug: `provider` and `network` one
 slug, `coverage`, `target_groups`, `dimensions` and `topics` several, separated by commas. Dates as
 YYYY-MM-DD (Excel date cells work too). `slug` identifies an offer: an existing slug updates it.
 
-All or nothing: the whole file runs in one transaction, and any row with an error rolls everything back;
-every error names its line in the file (line 1 is the header) and what is wrong, in German.
+The `version` column carries each offer's version at export time, so that re-importing an old export
+cannot overwrite a later edit (see offers/importing.py).
 """
 
-from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
 from . import cells
-from .models import InnovationDimension, Offer, TargetGroup, Topic, record_offer_history
+from .models import InnovationDimension, Offer, TargetGroup, Topic
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -24,15 +26,22 @@ class SlugWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, label):
         super().__init__(model, field="slug")
         self.label = label
+        self.known = None  # slug -> record, after preload(): one query per import instead of one per row
+
+    def preload(self):
+        self.known = {item.slug: item for item in self.model.objects.all()}
 
     def clean(self, value, row=None, **kwargs):
         value = (str(value).strip() if value is not None else "") or None
         if value is None:
             return None
-        try:
-            return self.model.objects.get(slug=value)
-        except self.model.DoesNotExist:
-            raise ValueError(f"{self.label} „{value}“ gibt es nicht (Kurzname in der Adresse erwartet).") from None
+        if self.known is not None:
+            found = self.known.get(value)
+        else:
+            found = self.model.objects.filter(slug=value).first()
+        if found is None:
+            raise ValueError(f"{self.label} „{value}“ gibt es nicht (Kurzname in der Adresse erwartet).")
+        return found
 
 
 class SlugListWidget(widgets.ManyToManyWidget):
@@ -41,6 +50,10 @@ class SlugListWidget(widgets.ManyToManyWidget):
     def __init__(self, model, label):
         super().__init__(model, separator=",", field="slug")
         self.label = label
+        self.known = None  # slug -> record, after preload()
+
+    def preload(self):
+        self.known = {item.slug: item for item in self.model.objects.all()}
 
     def slugs(self, value):
         if value is None or value == "":
@@ -49,7 +62,10 @@ class SlugListWidget(widgets.ManyToManyWidget):
 
     def clean(self, value, row=None, **kwargs):
         slugs = self.slugs(value)
-        found = list(self.model.objects.filter(slug__in=slugs))
+        if self.known is not None:
+            found = [self.known[slug] for slug in dict.fromkeys(slugs) if slug in self.known]
+        else:
+            found = list(self.model.objects.filter(slug__in=slugs))
         unknown = sorted(set(slugs) - {item.slug for item in found})
         if unknown:
             raise ValueError(f"Unbekannte {self.label}: {', '.join(unknown)}.")
@@ -103,6 +119,7 @@ class OfferResource(NeutralisedCellsMixin, resources.ModelResource):
         import_id_fields = ["slug"]
         fields = [
             "slug",
+            "version",  # the version exported; an import refuses the row if the offer changed since
             "title",
             "summary",
             "description",
@@ -142,68 +159,3 @@ class OfferResource(NeutralisedCellsMixin, resources.ModelResource):
         use_transactions = True
         skip_unchanged = False
         skip_html_diff = False
-
-    def __init__(self, *args, progress=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.progress = progress  # callable(rows done) for the management command
-
-    def import_data(self, dataset, *args, **kwargs):
-        # All or nothing: any invalid row rolls back the whole file, also in the admin's final step.
-        kwargs["use_transactions"] = True
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, *args, **kwargs)
-
-    def import_instance(self, instance, row, **kwargs):
-        """Check the many-to-many columns up front, so their errors appear with the row's other errors."""
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        for name, field in self.fields.items():
-            if not isinstance(field.widget, widgets.ManyToManyWidget) or field.column_name not in row:
-                continue
-            try:
-                values = field.widget.clean(row[field.column_name])
-            except ValueError as error:
-                errors[name] = ValidationError(str(error))
-                continue
-            if not values and name in self.REQUIRED_M2M:
-                errors[name] = ValidationError(f"{self.REQUIRED_M2M[name]}: mindestens ein Eintrag ist nötig.")
-        if errors:
-            raise ValidationError(errors)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        # One history entry per row, taken after the many-to-many fields are set (see after_save_instance).
-        instance.skip_history_when_saving = True
-        instance._history_type = "+" if instance._state.adding else "~"
-
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        if hasattr(instance, "skip_history_when_saving"):
-            del instance.skip_history_when_saving
-            instance.refresh_from_db(fields=["topic_names"])
-            record_offer_history(instance, instance._history_type)
-
-    def after_import_row(self, row, row_result, **kwargs):
-        if self.progress is not None:
-            self.progress(kwargs.get("row_number"))
-
-
-def row_errors(result):
-    """German lines "Zeile N: Feld: Meldung" for every failed row of an import `Result` (line 1 = header)."""
-    lines = []
-    labels = {
-        field.name: str(field.verbose_name) for field in Offer._meta.get_fields() if hasattr(field, "verbose_name")
-    }
-    for invalid in result.invalid_rows:
-        for name, messages in invalid.error_dict.items():
-            label = labels.get(name, name) if name != "__all__" else "Zeile"
-            for message in messages:
-                lines.append(f"Zeile {invalid.number + 1}: {label}: {message}")
-    for number, errors in result.row_errors():
-        for error in errors:
-            lines.append(f"Zeile {number + 1}: {error.error}")
-    for error in result.base_errors:
-        lines.append(f"Datei: {error.error}")
-    return lines

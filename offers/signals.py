@@ -7,7 +7,7 @@ from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
 from .facets import bump_data_version
-from .models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
+from .models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic, join_topic_names
 
 for model in (Offer, Institution, RegionalNetwork, Region, Topic, TargetGroup, InnovationDimension):
     post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")
@@ -30,7 +30,7 @@ def store_topic_names(sender, instance, action, reverse, **kwargs):
         return
     offers = [instance] if not reverse else Offer.objects.filter(pk__in=kwargs.get("pk_set") or [])
     for offer in offers:
-        names = ", ".join(sorted(offer.topics.values_list("name", flat=True)))
+        names = join_topic_names(offer.topics.values_list("name", flat=True))
         Offer.objects.filter(pk=offer.pk).update(topic_names=names)
         offer.topic_names = names
 
@@ -39,7 +39,7 @@ def store_topic_names(sender, instance, action, reverse, **kwargs):
 def refresh_topic_names_on_rename(sender, instance, created, **kwargs):
     if not created:
         for offer in Offer.objects.filter(topics=instance):
-            names = ", ".join(sorted(offer.topics.values_list("name", flat=True)))
+            names = join_topic_names(offer.topics.values_list("name", flat=True))
             Offer.objects.filter(pk=offer.pk).update(topic_names=names)
 
 

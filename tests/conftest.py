@@ -69,3 +69,13 @@ def make_offer(coverage=("nrw",), topics=(), target_groups=("kmu",), **kwargs):
 
         offer.target_groups.set(TargetGroup.objects.filter(slug__in=target_groups))
     return offer
+
+
+@pytest.fixture
+def reseeded(transactional_db):
+    """For `transaction=True` tests: the flush ending an earlier such test empties the database, so the
+    rows of the data migrations and the reference data are loaded again."""
+    from tests.browser.conftest import _reseed_migration_data
+
+    _reseed_migration_data()
+    call_command("load_reference_data", verbosity=0)

@@ -15,6 +15,7 @@ from tests.conftest import make_institution, make_offer
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+NOT_ADDED_IN_ADMIN = {"offers.OfferImport"}  # imports start on the offers' upload page
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import tablib
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from offers.models import Offer
+from offers.models import Offer, OfferImport
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:offers_offer_import")
 HEADERS = [
     "slug",
+    "version",
     "title",
     "summary",
     "description",
@@ -35,6 +36,7 @@ HEADERS = [
 def row(slug, **overrides):
     values = {
         "slug": slug,
+        "version": "",
         "title": f"Import {slug}",
         "summary": "Kurz.",
         "description": "Lang.",
@@ -56,12 +58,17 @@ def dataset(*rows):
     return tablib.Dataset(*rows, headers=HEADERS)
 
 
-def upload(client, data, fmt="csv"):
-    content = data.export(fmt)
+def upload(client, data, fmt="csv", name=None):
+    content = data.export(fmt) if isinstance(data, tablib.Dataset) else data
     content = content.encode() if isinstance(content, str) else content
     file = io.BytesIO(content)
-    file.name = f"angebote.{fmt}"
-    return client.post(IMPORT_URL, {"format": "0" if fmt == "csv" else "1", "import_file": file, "resource": "0"})
+    file.name = name or f"angebote.{fmt}"
+    return client.post(IMPORT_URL, {"import_file": file}, follow=True)
+
+
+def confirm(client, response):
+    job = response.context["job"]
+    return client.post(reverse("admin:offers_offerimport_confirm", args=[job.pk]), follow=True)
 
 
 @pytest.fixture
@@ -69,22 +76,41 @@ def topic():
     make_offer(topics=["Robotik"])  # creates the topic "robotik"
 
 
-def test_dry_run_previews_then_confirm_imports(editor_client, institution_a, topic):
+def test_preview_then_confirm_imports_in_the_background(editor_client, editor, institution_a, topic):
     response = upload(editor_client, dataset(row("neu-eins", topics="robotik"), row("neu-zwei")))
-    assert response.status_code == 200
     html = response.content.decode()
-    assert "Probelauf: 2 Zeilen geprüft – 2 neu" in html
+    assert "Vorschau: 2 Zeilen geprüft – 2 neu, 0 geändert, 0 unverändert" in html
+    assert "Import bestätigen" in html and "neu-eins" in html
     assert not Offer.objects.filter(slug__startswith="neu-").exists()  # nothing saved yet
 
-    confirm = response.context["confirm_form"]
-    data = {name: confirm[name].value() for name in confirm.fields}
-    done = editor_client.post(reverse("admin:offers_offer_process_import"), data, follow=True)
-    assert "Import abgeschlossen: 2 Zeilen verarbeitet – 2 neu" in done.content.decode()
+    done = confirm(editor_client, response).content.decode()
+    assert "Import abgeschlossen: 2 Zeilen – 2 neu, 0 aktualisiert, 0 unverändert" in done
+    job = OfferImport.objects.get()
+    assert (job.status, job.rows_done, job.created_by) == (OfferImport.Status.DONE, 2, editor)
     offer = Offer.objects.get(slug="neu-eins")
-    assert offer.provider == institution_a
+    assert offer.provider == institution_a and offer.provider_name == institution_a.search_name
     assert set(offer.coverage.values_list("slug", flat=True)) == {"nrw", "kreis-lippe"}
-    assert list(offer.topics.names()) == ["Robotik"]
-    assert offer.history.count() == 1  # one entry per imported row
+    assert list(offer.topics.names()) == ["Robotik"] and offer.topic_names == "Robotik"
+    record = offer.history.get()  # one entry per imported row, with its relations and who imported it
+    assert (record.history_type, record.history_user, record.topic_names) == ("+", editor, "Robotik")
+    assert set(record.coverage.values_list("region__slug", flat=True)) == {"nrw", "kreis-lippe"}
+    assert offer.review_due is not None
+    # the list of imports shows who imported what
+    listing = editor_client.get(reverse("admin:offers_offerimport_changelist")).content.decode()
+    assert "angebote.csv" in listing and "2 von 2 Zeilen" in listing
+
+
+def test_update_keeps_history_and_raises_the_version(editor_client, institution_a):
+    existing = make_offer(slug="schon-da", title="Vorher", provider=institution_a, coverage=["nrw"])
+    response = upload(editor_client, dataset(row("schon-da", title="Nachher", version=str(existing.version))))
+    assert "1 geändert" in response.content.decode()
+    assert "Titel" in response.context["job"].preview[0]["changes"]
+    confirm(editor_client, response)
+    existing.refresh_from_db()
+    assert (existing.title, existing.version) == ("Nachher", 2)
+    latest = existing.history.order_by("-history_id").first()
+    assert (latest.title, latest.history_type, latest.version) == ("Nachher", "~", 2)
+    assert set(latest.coverage.values_list("region__slug", flat=True)) == {"nrw", "kreis-lippe"}
 
 
 def test_one_bad_row_imports_nothing_and_names_the_row(editor_client, institution_a):
@@ -95,14 +121,14 @@ def test_one_bad_row_imports_nothing_and_names_the_row(editor_client, institutio
         row("neu-kaputt", provider="gibt-es-nicht", coverage="nrw,atlantis", summary="x" * 301),
     )
     response = upload(editor_client, data)
-    assert response.status_code == 200
-    assert "confirm_form" not in response.context or not response.context["confirm_form"]
-    lines = response.context["curation_errors"]
-    text = "\n".join(lines)
+    job = response.context["job"]
+    assert job.status == OfferImport.Status.INVALID
+    text = "\n".join(job.errors)
     assert "Zeile 4: Anbieter: Anbieter „gibt-es-nicht“ gibt es nicht" in text
     assert "Zeile 4: Gebiet: Unbekannte Regionen: atlantis." in text
     assert "Zeile 4: Kurzbeschreibung:" in text and "300" in text
-    assert "Nichts importiert" in response.content.decode()
+    html = response.content.decode()
+    assert "Nichts importiert" in html and "Import bestätigen" not in html
     existing.refresh_from_db()
     assert existing.title == "Vorher"
     assert not Offer.objects.filter(slug__in=["neu-gut", "neu-kaputt"]).exists()
@@ -110,7 +136,9 @@ def test_one_bad_row_imports_nothing_and_names_the_row(editor_client, institutio
 
 def test_excel_import(editor_client, institution_a):
     response = upload(editor_client, dataset(row("aus-excel")), fmt="xlsx")
-    assert response.status_code == 200 and response.context["confirm_form"]
+    assert response.context["job"].status == OfferImport.Status.READY
+    confirm(editor_client, response)
+    assert Offer.objects.get(slug="aus-excel").title == "Import aus-excel"
 
 
 def test_export_csv_and_excel(editor_client, institution_a):
@@ -138,11 +166,14 @@ def test_command_dry_run_progress_and_all_or_nothing(tmp_path, institution_a):
     out = io.StringIO()
     call_command("import_offers", str(path), "--dry-run", "--every", "2", stdout=out)
     text = out.getvalue()
-    assert "2 von 5 Zeilen" in text and "4 von 5 Zeilen" in text
+    assert "2 von 5 Zeilen geprüft" in text and "4 von 5 Zeilen geprüft" in text
     assert "Probelauf" in text and not Offer.objects.filter(slug__startswith="massen-").exists()
 
-    call_command("import_offers", str(path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import_offers", str(path), stdout=out)
+    assert "Importiert. 5 Zeilen: 5 neu" in out.getvalue()
     assert Offer.objects.filter(slug__startswith="massen-").count() == 5
+    assert OfferImport.objects.get().created_count == 5  # listed under "Importe" too
 
     bad = tmp_path / "kaputt.csv"
     bad.write_text(dataset(row("massen-neu"), row("massen-x", offer_type="zauberei")).export("csv"), encoding="utf-8")

@@ -1,56 +1,77 @@
-"""Import offers from a CSV or Excel file, with progress output – for files too large for the admin's upload."""
+"""Import offers from a CSV or Excel file on the command line, with progress – the same steps as the admin's
+background import (offers/importing.py): check every row first, then write in short batches."""
 
 from pathlib import Path
 
-import tablib
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from offers.resources import OfferResource, row_errors
+from offers import importing
+from offers.models import OfferImport
 
 
 class Command(BaseCommand):
     help = (
         "Importiert Angebote aus einer CSV- oder Excel-Datei (Spalten wie beim Export aus dem Admin). "
-        "Alles oder nichts: bei einer fehlerhaften Zeile wird nichts gespeichert."
+        "Erst werden alle Zeilen geprüft: bei einer fehlerhaften Zeile wird nichts gespeichert. "
+        "Redakteurinnen und Redakteure können währenddessen weiter speichern."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV (UTF-8) oder XLSX")
         parser.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts speichern")
-        parser.add_argument("--every", type=int, default=100, help="Fortschritt alle N Zeilen (Standard 100)")
+        parser.add_argument("--every", type=int, default=1000, help="Fortschritt alle N Zeilen (Standard 1000)")
 
     def handle(self, *args, file, dry_run, every, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Die Datei {path} gibt es nicht.")
-        dataset = self.read(path)
+        try:
+            dataset = importing.read_file(path.read_bytes(), path.name)
+        except importing.ImportFileError as error:
+            raise CommandError(f"Nichts importiert. {error}") from None
         total = len(dataset)
         every = max(every, 1)
 
-        def progress(number):
-            if number and (number % every == 0 or number == total):
-                self.stdout.write(f"… {number} von {total} Zeilen geprüft")
+        def progress(verb):
+            def report(done, of):
+                if done % every == 0 or done == of:
+                    self.stdout.write(f"… {done} von {of} Zeilen {verb}")
 
-        result = OfferResource(progress=progress).import_data(dataset, dry_run=dry_run)
-        if result.has_errors() or result.has_validation_errors():
-            lines = row_errors(result)
+            return report
+
+        plan = importing.check(dataset, progress=progress("geprüft"))
+        if plan.errors:
             raise CommandError(
-                f"Nichts importiert: {len(result.invalid_rows) + len(result.row_errors())} von {total} Zeilen "
-                "fehlerhaft.\n" + "\n".join(lines)
+                f"Nichts importiert: {len(plan.errors)} Fehler in {total} Zeilen.\n" + "\n".join(plan.errors)
             )
-        totals = result.totals
-        summary = (
-            f"{total} Zeilen: {totals['new']} neu, {totals['update']} aktualisiert, {totals['skip']} übersprungen."
-        )
+        counts = plan.counts()
         if dry_run:
-            self.stdout.write(f"Probelauf ohne Fehler – nichts gespeichert. {summary}")
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Importiert. {summary}"))
-
-    def read(self, path):
-        try:
-            if path.suffix.lower() == ".xlsx":
-                return tablib.Dataset().load(path.read_bytes(), format="xlsx")
-            return tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
-        except Exception as error:  # tablib raises many kinds for unreadable files
-            raise CommandError(f"Die Datei {path} ist nicht lesbar als CSV (UTF-8) oder XLSX: {error}") from error
+            self.stdout.write(
+                f"Probelauf ohne Fehler – nichts gespeichert. {total} Zeilen: {counts['new']} neu, "
+                f"{counts['update']} geändert, {counts['unchanged']} unverändert."
+            )
+            return
+        started = timezone.now()
+        outcome = importing.write(plan, progress=progress("gespeichert"))
+        OfferImport.objects.create(
+            file_name=path.name[:255],
+            content=b"",
+            status=OfferImport.Status.DONE,
+            started_at=started,
+            finished_at=timezone.now(),
+            rows_total=total,
+            rows_done=total,
+            created_count=outcome.created,
+            updated_count=outcome.updated,
+            unchanged_count=counts["unchanged"],
+            refused_count=len(outcome.refused),
+            errors=outcome.refused[: importing.MAX_MESSAGES],
+        )
+        summary = (
+            f"{total} Zeilen: {outcome.created} neu, {outcome.updated} aktualisiert, "
+            f"{counts['unchanged']} unverändert, {len(outcome.refused)} abgelehnt."
+        )
+        for line in outcome.refused:
+            self.stderr.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Importiert. {summary}"))
