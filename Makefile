@@ -57,10 +57,12 @@ run: setup
 	@echo "Transferportal NRW läuft gleich auf http://$(HOST):$(PORT)/"
 	@echo "Redaktionszugang anlegen (in einem zweiten Terminal):  DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
 	@echo "Dann anmelden unter http://$(HOST):$(PORT)/admin/"
-	@echo "Hintergrundarbeiten (z. B. Importe) erledigt der Worker, der mitläuft; Strg-C beendet beide."
+	@echo "Hintergrundarbeiten (Importe, E-Mails – in der Entwicklung auf der Konsole) erledigt der Worker, der"
+	@echo "mitläuft, regelmäßige Aufgaben (Suchaufträge, Löschfristen) reiht run_periodic ein; Strg-C beendet alle."
 	@echo
 	@$(DEV_ENV) $(PY) manage.py db_worker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(DEV_ENV) $(PY) manage.py run_periodic & periodic=$$!; \
+	  trap 'kill $$worker $$periodic 2>/dev/null; wait $$worker $$periodic 2>/dev/null' EXIT; \
 	  $(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The background worker on its own (production: its own container, see docs/operations.md).
