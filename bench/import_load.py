@@ -198,6 +198,21 @@ def run(database_url=DEFAULT_DATABASE, rows=10_000, editors=2):
     return result
 
 
+def figures(env, address):
+    """bench/abuse.py's import figures: this script in its own process, on the abuse run's database server
+    (a database of its own there), while the unit under attack keeps serving at `address`."""
+    import subprocess
+
+    url = urlsplit(env["DATABASE_URL"])._replace(path="/tp_import_bench").geturl()
+    command = [sys.executable, str(Path(__file__).resolve()), "--rows", "10000", "--database", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    result = json.loads(output[output.index("{") :])
+    return {
+        "Verlorene Änderungen während eines Imports von 10.000 Zeilen": (str(result["edits_lost"]), "0"),
+        "Importierte Zeilen pro Sekunde": (f"{result['import_rows_per_s']:.0f}", "≥ 500"),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("BENCH_IMPORT_DATABASE_URL", DEFAULT_DATABASE))
