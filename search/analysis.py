@@ -60,6 +60,7 @@ STOP_WORDS = frozenset(word.casefold() for word in get_stop_words("de")) | EXTRA
 MIN_COMPOUND = 8  # shorter words are not split
 MIN_PART = 4  # a compound part must have at least this many letters
 SPLIT_SCORE = 0.3  # charsplit-fst's score below which a split is not trusted
+KNOWN_HEAD = 6  # an unsure split is taken only for a head of this length the dictionary knows
 LINKING = ("s", "es")  # Fugen-s: Digitalisierungs|check
 
 _stemmer = Stemmer.Stemmer("german")
@@ -98,21 +99,24 @@ _SPELLED_UMLAUT = re.compile(r"(?<![qQeEaA])([aouAOU])[eE]")
 
 
 @functools.lru_cache(maxsize=50_000)
-def compound_parts(word):
+def compound_parts(word, fallback=True):
     """Terms of the parts of a German compound ("Robotikberatung" → robotik, berat), or ().
 
     A word typed without umlauts ("Gruendungsberatung") is split as if spelled with them, so both
-    spellings give the same parts."""
+    spellings give the same parts. `fallback`: when charsplit-fst is unsure, a split whose head the German
+    dictionary knows may still be taken – for the whole word only, never for its parts (which would cut
+    Maßnahmen into Maßn + ahmen)."""
     if len(word) < MIN_COMPOUND or not word.isalpha():
         return ()
     restored = _SPELLED_UMLAUT.sub(lambda m: m.group(1).translate(str.maketrans("aouAOU", "äöüÄÖÜ")), word)
     if restored != word:
-        return _split(restored)
-    return _split(word)
+        return _split(restored, fallback)
+    return _split(word, fallback)
 
 
-def _split(word):
-    score, modifier, head = _splitter.split_compound(word)[0]
+def _split(word, fallback):
+    candidates = _splitter.split_compound(word)[:3]
+    score, modifier, head = candidates[0]
     if score < SPLIT_SCORE:
         # An inflected compound may split better without its ending (Transfergutscheine).
         for ending in ("en", "e", "n", "s"):
@@ -120,15 +124,25 @@ def _split(word):
                 score, modifier, head = _splitter.split_compound(word[: -len(ending)])[0]
                 break
     if score < SPLIT_SCORE:
-        return ()
+        # charsplit-fst is unsure: take the candidate with the longest head the dictionary knows
+        # (Robotiksprechstunde → Robotik + Sprechstunde, not Robotiksprech + Stunde).
+        known = [(m, h) for _s, m, h in candidates if len(m) >= MIN_PART and len(h) >= KNOWN_HEAD and _is_word(h)]
+        if not (fallback and known):
+            return ()
+        modifier, head = max(known, key=lambda pair: len(pair[1]))
     for ending in LINKING:
         if modifier.endswith(ending) and len(modifier) - len(ending) >= MIN_PART:
             modifier = modifier[: -len(ending)] if stem(modifier) == fold(modifier) else modifier
             break
-    if len(modifier) < MIN_PART or len(head) < MIN_PART:
+    # A head needs MIN_PART letters, or three when the dictionary knows it (Robotiktag → Robotik + Tag).
+    if len(modifier) < MIN_PART or not (len(head) >= MIN_PART or (len(head) == 3 and _is_word(head))):
         return ()
-    parts = [stem(modifier), *compound_parts(modifier), stem(head), *compound_parts(head)]
+    parts = [stem(modifier), *compound_parts(modifier, False), stem(head), *compound_parts(head, False)]
     return tuple(dict.fromkeys(part for part in parts if len(part) >= 3))
+
+
+def _is_word(part):
+    return simplemma.is_known(part, lang="de") or simplemma.is_known(part.capitalize(), lang="de")
 
 
 def is_stop_word(surface):

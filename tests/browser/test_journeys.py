@@ -43,7 +43,7 @@ def test_sme_finds_an_offer_by_postcode_topic_and_kind(page, robotics):
     page.get_by_role("button", name="Passende Angebote zeigen").click()
 
     expect(page).to_have_url(re.compile(r"/angebote/\?ort=48143&thema=robotik&art=beratung$"))
-    expect(heading(page)).to_have_text("2 Angebote für Münster (Münster)")
+    expect(heading(page)).to_have_text("2 Angebote für 48143 Münster (Münster)")
     results = page.locator(".directory__results")
     expect(results.get_by_role("link", name="Robotikberatung für Handwerksbetriebe")).to_be_visible()
     expect(results.get_by_role("link", name="Robotik-Sprechstunde online")).to_be_visible()
@@ -53,7 +53,7 @@ def test_sme_finds_an_offer_by_postcode_topic_and_kind(page, robotics):
     # refine: only offers on site
     filters = page.get_by_role("complementary", name="Filter")
     filters.get_by_role("group", name="Format").get_by_label(re.compile(r"^vor Ort")).check()  # applies at once
-    expect(heading(page)).to_have_text("1 Angebot für Münster (Münster)")
+    expect(heading(page)).to_have_text("1 Angebot für 48143 Münster (Münster)")
     expect(page).to_have_url(re.compile(r"format=vor-ort"))
     expect(page).to_have_url(re.compile(r"thema=robotik"))  # earlier choices survive
 
@@ -116,7 +116,7 @@ def test_filter_form_works_by_keyboard_alone(page, robotics):
     assert box["type"] == "checkbox" and submit["type"] == "submit"
     page.keyboard.press("Enter")
 
-    expect(heading(page)).to_have_text("2 Angebote für Münster (Münster)")
+    expect(heading(page)).to_have_text("2 Angebote für 48143 Münster (Münster)")
     expect(page).to_have_url(re.compile(r"q=Robotik&ort=48143&.*art=beratung"))
 
     # Tab order follows the document (no positive tabindex jumping around), and focus is always visible.

@@ -55,12 +55,19 @@ def field():
     ],
 )
 def test_issue_examples_are_found_first(client, field, query, first):
-    slugs, response = listed(client, query)
+    # As text: a place name alone ("Koeln") would otherwise become the place filter (regions.places).
+    slugs, response = listed(client, query, ortserkennung="nein")
     assert response.context["suggestion"] is None, "a correctly spelled word is never corrected"
     if first:
         assert slugs[0] == first, slugs
     else:
         assert "robotik" in slugs and "ki-beratung" in slugs
+
+
+def test_a_transliterated_place_alone_becomes_the_place_filter(client, field):
+    _slugs, response = listed(client, "Koeln")
+    assert response.context["filter"].place.region.name == "Köln"
+    assert "Ort erkannt: Köln" in response.content.decode()
 
 
 def test_compound_head_and_modifier(client, field):
