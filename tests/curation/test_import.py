@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import re
 
 import pytest
 import tablib

@@ -156,7 +156,7 @@ def test_text_only_link_turns_recognition_off(client, catalogue):
     # The words searched as text, no place filter: only one offer has both; the other Robotik offers follow as
     # partial matches (issue 11: a missing word never hides an offer).
     assert response.context["full_total"] == 1
-    assert [offer.slug for offer in response.context["page_obj"]][0] == "robotik-bielefeld"
+    assert next(offer.slug for offer in response.context["page_obj"]) == "robotik-bielefeld"
     page = text(response)
     assert "Ort erkannt" not in page and "Ort: Bielefeld" not in page
     html = response.content.decode()
@@ -204,7 +204,7 @@ def test_a_typed_place_wins_over_place_words_in_the_query(client, catalogue):
     assert "Ort: Kreis Gütersloh" in text(response)
     in_bielefeld = get(client, q="Robotik Bielefeld", ort="Bielefeld")
     assert in_bielefeld.context["full_total"] == 1
-    assert [offer.slug for offer in in_bielefeld.context["page_obj"]][0] == "robotik-bielefeld"
+    assert next(offer.slug for offer in in_bielefeld.context["page_obj"]) == "robotik-bielefeld"
 
 
 def test_place_page_query_budget(client, catalogue, django_assert_max_num_queries):
