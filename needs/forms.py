@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from allianz_portal.publicforms import PlaceFieldsMixin, PublicForm
 from offers.models import Topic
 
-from .models import CompanySize
+from .models import COMPANY_SIZES
 
 
 class NeedForm(PlaceFieldsMixin, PublicForm):
@@ -18,7 +18,7 @@ class NeedForm(PlaceFieldsMixin, PublicForm):
     )
     company_size = forms.ChoiceField(
         label=_("Größe Ihres Unternehmens"),
-        choices=[("", _("Bitte wählen")), *CompanySize.choices],
+        choices=[("", _("Bitte wählen")), *COMPANY_SIZES],
         error_messages={"required": _("Bitte wählen Sie die Größe Ihres Unternehmens.")},
     )
     text = forms.CharField(

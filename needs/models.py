@@ -6,16 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enquiries.models import retention_cutoff
-from offers.models import Topic
+from offers.models import CompanySize, Topic
 
-
-class CompanySize(models.TextChoices):
-    """The EU SME classes (Recommendation 2003/361/EC), plus larger companies."""
-
-    MICRO = "kleinst", _("Kleinstunternehmen (unter 10 Beschäftigte)")
-    SMALL = "klein", _("Kleines Unternehmen (unter 50 Beschäftigte)")
-    MEDIUM = "mittel", _("Mittleres Unternehmen (unter 250 Beschäftigte)")
-    LARGE = "gross", _("Größeres Unternehmen (250 Beschäftigte und mehr)")
+# The EU SME classes (offers.models.CompanySize, the one definition), plus larger companies, who may state a
+# need too.
+LARGER = "gross"
+COMPANY_SIZES = [*CompanySize.choices, (LARGER, _("Größeres Unternehmen (ab 250 Beschäftigten)"))]
 
 
 class NeedQuerySet(models.QuerySet):
@@ -38,7 +34,7 @@ class Need(models.Model):
         limit_choices_to={"kind__in": ("kreis", "kreisfreie-stadt")},
     )
     postcode = models.CharField("Postleitzahl", max_length=5, blank=True)
-    company_size = models.CharField("Unternehmensgröße", max_length=20, choices=CompanySize.choices)
+    company_size = models.CharField("Unternehmensgröße", max_length=20, choices=COMPANY_SIZES)
     text = models.TextField("Herausforderung")
     company = models.CharField("Unternehmen", max_length=200, blank=True)
     email = models.EmailField("E-Mail")
