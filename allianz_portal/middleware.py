@@ -126,6 +126,13 @@ class LanguageFromPathMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # The page is rendered: hand the thread back in the default language, so nothing after this request
+        # (a task run on commit, the next request in a test's thread) inherits its language.
+        translation.deactivate()
+        return response
+
 
 def _plain(text, status=200):
     response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)

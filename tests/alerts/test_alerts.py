@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from alerts import tasks
 from alerts.models import SearchAlert
@@ -147,14 +147,7 @@ def test_unconfirmed_alerts_and_their_links_expire_after_seven_days(client):
     assert links.unsign("confirm", "kaputt") is None
 
 
-@pytest.fixture
-def back_to_german():
-    """A request under /en/ activates English in the test's thread; later tests reverse() German URLs."""
-    yield
-    translation.activate("de")
-
-
-def test_english_subscriptions_get_english_mails(client, django_capture_on_commit_callbacks, back_to_german):
+def test_english_subscriptions_get_english_mails(client, django_capture_on_commit_callbacks):
     post_form(
         client,
         "/en/suchauftrag/",
