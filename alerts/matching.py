@@ -1,11 +1,12 @@
-"""Which offers a Suchauftrag stands for: the list's own filters (offers.filters.OfferFilter), stored as the
-list's query string, applied to offers published in a time window."""
+"""Which offers a Suchauftrag stands for: the list's own filters (finder.filters.OfferFilter), stored as the
+list's query string, found by the list's finder among the offers published in a time window."""
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from offers.facets import facet_index
-from offers.filters import OfferFilter
+from finder.filters import OfferFilter
+from finder.finding import find
+from finder.index import facet_index
 from offers.models import Offer
 
 NOT_FILTERS = {"seite", "sort"}
@@ -15,7 +16,7 @@ def normalised_query(params):
     """The filter part of a list URL's GET parameters, in a stable order: two links that show the same
     list give the same string (so one address holds one alert per list)."""
     keep = QueryDict(mutable=True)
-    for name in sorted(OfferFilter.base_filters):
+    for name in sorted(OfferFilter.base_fields):
         if name in NOT_FILTERS:
             continue
         values = sorted({value.strip() for value in params.getlist(name) if value.strip()})
@@ -29,7 +30,7 @@ def describe(query):
     params = QueryDict(query)
     labels = facet_index().labels
     described = []
-    for name, filter_ in OfferFilter.base_filters.items():
+    for name, filter_ in OfferFilter.base_fields.items():
         values = params.getlist(name)
         if not values or name in NOT_FILTERS:
             continue
@@ -41,8 +42,9 @@ def describe(query):
 
 
 def new_offers(query, since, until):
-    """Public current offers matching `query`, published after `since` and by `until`, newest first."""
-    window = Offer.objects.public(now=until).filter(published_at__gt=since)
-    return (
-        OfferFilter(QueryDict(query), queryset=window).qs.select_related("provider").order_by("-published_at", "title")
-    )
+    """Public current offers matching `query` (through the list's own finder), published after `since` and
+    by `until`, newest first."""
+    finding = find(QueryDict(query))
+    window = Offer.objects.public(now=until).filter(published_at__gt=since).values_list("pk", flat=True)
+    pks = finding.results(fetch=list, within=finding.index.mask(window))[:]
+    return Offer.objects.filter(pk__in=pks).select_related("provider").order_by("-published_at", "title")

@@ -46,7 +46,7 @@ def send_alert(alert, now):
                 "offers": offers[:MAX_OFFERS],
                 "more": len(offers) > MAX_OFFERS,
                 "filters": describe(alert.query),
-                "list_url": links.absolute(reverse("offers:list") + ("?" + alert.query if alert.query else "")),
+                "list_url": links.absolute(reverse("finder:list") + ("?" + alert.query if alert.query else "")),
                 "unsubscribe_url": unsubscribe,
                 "manage_url": links.manage_url(alert.email),
             }

@@ -29,7 +29,7 @@ LIMIT = RateLimit("alerts", 10, "h")
 
 
 def list_url(query):
-    return reverse("offers:list") + (f"?{query}" if query else "")
+    return reverse("finder:list") + (f"?{query}" if query else "")
 
 
 def request_alert(form, language):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from allianz_portal import operator
-from offers.facets import facet_index
+from finder.index import facet_index
 from offers.models import Offer
 from partners.models import BoardMember
 

@@ -4,7 +4,7 @@ def portal(request):
 
 
 def demo_offers_are_public():
-    from offers.facets import per_state
+    from allianz_portal.freshness import per_state
     from offers.models import Offer
 
     return per_state("demo-offers-public", lambda: Offer.objects.public().filter(is_demo=True).exists())

@@ -2,7 +2,7 @@
 
 Only anonymous GET/HEAD requests take part: a request with a session cookie (staff preview, admin users)
 or a messages cookie always runs the view. Responses are stored under the full URL, the language, the
-release (a fingerprint of code and templates) and the content state (`offers.facets.content_state()`:
+release (a fingerprint of code and templates) and the content state (`allianz_portal.freshness.content_state()`:
 the data version raised by every content change, today's date and the scheduled publications whose
 time has come), so a change shows on the very next request in every worker, and nothing outlives a
 scheduled publication or midnight. The same key gives the ETag; `Last-Modified` is the time of the last
@@ -17,6 +17,7 @@ import os
 from functools import wraps
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -24,8 +25,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from offers import facets
-
+from . import freshness
 from .routers import public_reads
 
 _release = None
@@ -42,9 +42,11 @@ def release_id():
 def _fingerprint():
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha1(usedforsecurity=False)
-    folders = ["templates", "allianz_portal", "offers", "regions", "partners", "alliance"]
+    # The templates and every installed app of the project itself (not the packages in the virtualenv).
+    own_apps = sorted(Path(config.path) for config in apps.get_app_configs() if Path(config.path).parent == base)
+    folders = [base / "templates", *own_apps]
     for folder in folders:
-        for root, dirs, files in os.walk(base / folder):
+        for root, dirs, files in os.walk(folder):
             dirs.sort()
             for name in sorted(files):
                 if name.endswith((".py", ".html", ".txt", ".svg")):
@@ -57,7 +59,7 @@ def _fingerprint():
     return digest.hexdigest()[:12]
 
 
-# Cookies that make a page personal besides the session: flash messages and the Merkliste (offers.merkliste).
+# Cookies that make a page personal besides the session: flash messages and the Merkliste (merkliste.views).
 PERSONAL_COOKIES = ("messages", "merkliste")
 
 
@@ -78,9 +80,9 @@ def cache_public_page(view):
         if not is_anonymous_read(request):
             # Rendered for this visitor only, but still against one content state: the facet index,
             # remembered searches and counts of one request must never mix two versions.
-            with facets.request_state():
+            with freshness.request_state():
                 return _render(view(request, *args, **kwargs))
-        with public_reads(), facets.request_state() as state:
+        with public_reads(), freshness.request_state() as state:
             timeout = settings.PAGE_CACHE_TIMEOUT
             if not timeout:
                 return _render(view(request, *args, **kwargs))

@@ -77,9 +77,9 @@ class StaticSitemap(Sitemap):
     def items(self):
         return [
             "home",
-            "offers:list",
-            "regions:index",
-            "regions:transfer-map",
+            "finder:list",
+            "maps:regions",
+            "maps:transfer-map",
             "regions:network-list",
             "partners:list",
             "practice:list",

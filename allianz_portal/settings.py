@@ -68,8 +68,12 @@ INSTALLED_APPS = [
     "allianz_portal",
     "regions",
     "partners",
-    "offers",
-    "search",  # text analysis, full-text index, synonyms, ranking (issue 11)
+    "offers",  # the offer model and its curation (admin, roles, workflow, history, import/export)
+    "search",  # text analysis, full-text index, synonyms, ranking
+    "finder",  # the public offer list and detail: filters, facet index, counts
+    "merkliste",  # Merkliste and comparison (a signed cookie, no account)
+    "submissions",  # "Angebot vorschlagen": the public form for new offers
+    "syndication",  # feeds, calendars, CSV/JSON exports of the list
     "alliance",
     "practice",
     "api",
@@ -112,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "allianz_portal.context_processors.portal",
-                "offers.merkliste.context",
+                "merkliste.views.context",
                 "django.template.context_processors.csp",
             ],
         },
@@ -186,7 +190,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
-# Rate limits and used form tokens (django-ratelimit, offers.submission) live in a cache every worker and
+# Rate limits and used form tokens (django-ratelimit, submissions.views) live in a cache every worker and
 # container shares: Redis when REDIS_URL is set, else a table in the database (created by a migration;
 # `manage.py createcachetable` after switching from Redis back to it). Never local memory: per-process
 # counters multiply the limit by the number of workers.

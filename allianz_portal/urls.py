@@ -21,17 +21,20 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
     path("robots.txt", seo.robots_txt, name="robots"),
-    path("angebote/", include("offers.syndication_urls")),  # feeds, calendars, exports
+    path("angebote/", include("syndication.urls")),  # feeds, calendars, exports
 ]
 
 # Public pages: German without a prefix, English under /en/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("angebote/", include("offers.urls")),
+    path("angebote/", include("merkliste.urls")),
+    path("angebote/", include("submissions.urls")),
     path("angebote/", include("enquiries.urls")),
+    path("angebote/", include("finder.urls")),  # last: its detail page takes any slug
     path("suchauftrag/", include("alerts.urls")),
     path("transferbedarf/", include("needs.urls")),
     path("", include("demand.urls")),
+    path("", include("finder.map_urls")),
     path("", include("regions.urls")),
     path("partner/", include("partners.urls")),
     path("praxisbeispiele/", include("practice.urls")),

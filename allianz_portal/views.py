@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from allianz_portal.middleware import is_database_unavailable, maintenance_response
 from allianz_portal.pagecache import cache_public_page
-from offers.facets import facet_index
-from offers.stats import count_by_type, count_in_regions, deadlines_soon, topic_counts
+from finder.counts import count_by_type, count_in_regions, deadlines_soon, topic_counts
+from finder.index import facet_index
 from regions.models import Region
 
 

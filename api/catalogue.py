@@ -52,7 +52,7 @@ def catalogue(request):
             "dcat:theme": {"@id": "http://publications.europa.eu/resource/authority/data-theme/ECON"},
             "dcat:keyword": ["Transfer", "KMU", "Förderung", "Beratung", "Digitalisierung", "NRW"],
             "dct:modified": latest.isoformat() if latest else None,
-            "dcat:landingPage": {"@id": absolute("offers:list")},
+            "dcat:landingPage": {"@id": absolute("finder:list")},
             "dcat:distribution": [
                 {
                     "@type": "dcat:Distribution",

@@ -1,6 +1,6 @@
 """A read-only JSON API over the public directory (open data, CC BY 4.0).
 
-/api/v1/offers/ accepts the same filters as /angebote/ (through the same OfferFilter) and pages with
+/api/v1/offers/ accepts the same filters as /angebote/ and lists what it lists (finder.finding) and pages with
 `seite`; ids are the database primary keys and stay stable.
 """
 
@@ -12,11 +12,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from offers.filters import OfferFilter
+from finder.finding import find
 from offers.models import FUNDING_STEPS, CompanySize, Offer
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
-from search import engine
 
 from . import serializers
 
@@ -150,41 +149,33 @@ class OfferViewSet(ReadOnlyViewSet):
         queryset = queryset.prefetch_related(
             "topics", "target_groups", "dimensions", "coverage", Prefetch("funded_by", Offer.objects.all())
         )
-        if self.action == "list":
-            filterset = OfferFilter(self.request.query_params, queryset=queryset)
-            self.reject_invalid(filterset)
-            queryset = filterset.qs
         return queryset.order_by("-published_at", "pk")
 
     def list(self, request, *args, **kwargs):
-        """With `q`: the page's ranking (search.engine) and its correction as `suggestion`."""
-        filterset = OfferFilter(request.query_params, queryset=Offer.objects.public())
-        query = filterset.cleaned("q")
-        if not query:
-            return super().list(request, *args, **kwargs)
-        result = engine.search(query)
-        queryset = self.get_queryset()
-        if filterset.ordering == "relevanz":
-            pks = self.paginate_queryset(engine.in_rank_order(queryset, result))
-            rows = queryset.in_bulk(pks)
-            page = [rows[pk] for pk in pks if pk in rows]
-        else:
-            page = self.paginate_queryset(queryset)
+        """The website's list (finder.finding): the same filters, order and ranking, and a search's
+        correction as `suggestion`."""
+        finding = find(request.query_params)
+        self.reject_invalid(finding.filters)
+        page = self.paginate_queryset(finding.results(fetch=self.rows))
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["suggestion"] = result.suggestion
+        response.data["suggestion"] = finding.suggestion
         return response
 
-    def reject_invalid(self, filterset):
+    def rows(self, pks):
+        rows = self.get_queryset().in_bulk(pks)
+        return [rows[pk] for pk in pks if pk in rows]
+
+    def reject_invalid(self, filters):
         """Machines get a 400 for values outside a fixed list; unknown slugs are ignored as on the website."""
-        filterset.form.is_valid()
+        filters.is_valid()
         errors = {}
         for name in STRICT_FILTERS:
-            rejected = getattr(filterset.form.fields[name], "rejected", [])
-            if rejected or name in filterset.form.errors:
-                allowed = ", ".join(value for value, _ in filterset.filters[name].extra["choices"])
+            rejected = getattr(filters.fields[name], "rejected", [])
+            if rejected or name in filters.errors:
+                allowed = ", ".join(value for value, _ in filters.fields[name].choices)
                 errors[name] = [f"Unbekannter Wert. Erlaubt: {allowed}"]
         for name in DATE_PARAMETERS:
-            if name in filterset.form.errors:
+            if name in filters.errors:
                 errors[name] = ["Bitte ein Datum im Format JJJJ-MM-TT angeben."]
         if errors:
             raise ValidationError(errors)

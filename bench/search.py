@@ -62,8 +62,8 @@ def index_size():
 def main(count=200, rebuild=False):
     from django.test import RequestFactory
 
-    from offers import facets
-    from offers.views import OfferListView
+    from finder import index as facets
+    from finder.views import OfferListView
 
     rng = random.Random(7)
     mix = queries(count, rng)

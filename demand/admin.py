@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 
-from offers import workflow
+from offers import permissions
 from regions.models import Region
 
 from . import radar
@@ -94,8 +94,8 @@ class OfferMonthStatAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        scope = workflow.institution_scope(request.user)
-        if scope is workflow.UNRESTRICTED:
+        scope = permissions.institution_scope(request.user)
+        if scope is permissions.UNRESTRICTED:
             return queryset
         return queryset.filter(offer__provider_id=scope) if scope else queryset.none()
 

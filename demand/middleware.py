@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from offers.views import EMPTY_LIST_HEADER, OFFER_HEADER
+from finder.views import EMPTY_LIST_HEADER, OFFER_HEADER
 
 from .models import DemandCount, OfferMonthStat, add, first_of_month
 from .places import query_region_and_topics

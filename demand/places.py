@@ -3,7 +3,7 @@ a place found inside `q`) and its topics (the `thema` filter) – through the li
 
 from django.http import QueryDict
 
-from offers.filters import OfferFilter
+from finder.filters import OfferFilter
 from offers.models import Topic
 from regions.models import Region
 

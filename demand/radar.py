@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from offers.facets import facet_index
+from finder.index import facet_index
 from regions import coverage
 
 from .models import DemandCount, first_of_month

@@ -1,6 +1,6 @@
 """Enquiries in the admin: the provider's partner editors see their institution's, the Redaktion all.
 
-Scoped exactly like offers (offers/workflow.py): a partner editor's list, change view and object
+Scoped exactly like offers (offers/permissions.py): a partner editor's list, change view and object
 permissions reach only enquiries about offers of their own institution. Editors set the status; what the
 SME wrote stays as it came.
 """
@@ -8,7 +8,7 @@ SME wrote stays as it came.
 from django.contrib import admin
 from django.utils import timezone
 
-from offers import workflow
+from offers import permissions
 
 from .models import Enquiry
 
@@ -40,8 +40,8 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        scope = workflow.institution_scope(request.user)
-        if scope is workflow.UNRESTRICTED:
+        scope = permissions.institution_scope(request.user)
+        if scope is permissions.UNRESTRICTED:
             return queryset
         return queryset.filter(institution_id=scope) if scope else queryset.none()
 
@@ -58,7 +58,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and self._in_scope(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not workflow.is_partner_editor(request.user)
+        return super().has_delete_permission(request, obj) and not permissions.is_partner_editor(request.user)
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:

@@ -94,7 +94,7 @@ def enquire(request, slug):
             "offer": offer,
             "errors": form.error_summary(),
             "breadcrumbs": [
-                (reverse("offers:list"), _("Angebote")),
+                (reverse("finder:list"), _("Angebote")),
                 (offer.get_absolute_url(), offer.title),
                 (None, _("Anfrage stellen")),
             ],

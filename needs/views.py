@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from allianz_portal import mailing, publicforms
 from allianz_portal.publicforms import RateLimit
-from offers.filters import OfferFilter
-from offers.models import Offer
+from finder.finding import find
 
 from .forms import NeedForm
 from .models import Need
@@ -30,9 +29,8 @@ def matching_offers(topics, kreis):
     params.setlist("thema", [topic.slug for topic in topics])
     if kreis:
         params["region"] = kreis.slug
-    filterset = OfferFilter(params, queryset=Offer.objects.public())
-    offers = filterset.qs.for_listing().order_by("-published_at", "title")
-    return list(offers[:PREVIEW_SIZE]), filterset.qs.count(), params.urlencode()
+    finding = find(params)
+    return finding.results()[:PREVIEW_SIZE], finding.count, params.urlencode()
 
 
 def route(need):

@@ -1,6 +1,6 @@
 """Curating offers: workflow, freshness, roles, history, optimistic locking, bulk actions, import/export.
 
-Partner editors (see offers/workflow.py) are limited everywhere a request can reach an offer: the
+Partner editors (see offers/permissions.py) are limited everywhere a request can reach an offer: the
 changelist and autocomplete querysets, the object permissions behind change/delete/history/revert URLs,
 and the bulk actions, which act only on rows the user may change.
 """
@@ -26,8 +26,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from allianz_portal.history import ReadableHistoryAdmin
 from allianz_portal.templatetags.portal import slash_breaks
 
-from . import workflow
-from .forms import AddTopicForm, OfferAdminForm, OfferExportForm, OfferImportForm
+from . import permissions
+from .admin_forms import AddTopicForm, OfferAdminForm, OfferExportForm, OfferImportForm
 from .models import (
     InnovationDimension,
     Offer,
@@ -242,17 +242,17 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         )
 
     def get_queryset(self, request):
-        return workflow.scoped(super().get_queryset(request), request.user)
+        return permissions.scoped(super().get_queryset(request), request.user)
 
     def changelist_view(self, request, extra_context=None):
-        can_recover = workflow.can_publish(request.user) and super().has_add_permission(request)
+        can_recover = permissions.can_publish(request.user) and super().has_add_permission(request)
         return super().changelist_view(request, {**(extra_context or {}), "can_recover": can_recover})
 
     def get_search_results(self, request, queryset, search_term):
         # The "finanzierbar über" autocomplete offers funding programmes only: partner editors may also
         # link public programmes of other providers.
         if request.GET.get("field_name") == "funded_by":
-            if workflow.is_partner_editor(request.user):
+            if permissions.is_partner_editor(request.user):
                 queryset = queryset | Offer.objects.public()
             queryset = queryset.filter(offer_type=Offer.OfferType.FUNDING)
         return super().get_search_results(request, queryset, search_term)
@@ -260,45 +260,45 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
     # -- permissions -------------------------------------------------------------------------------
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and bool(workflow.institution_scope(request.user))
+        return super().has_add_permission(request) and bool(permissions.institution_scope(request.user))
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or workflow.may_view(request.user, obj))
+        return allowed and (obj is None or permissions.may_view(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or workflow.may_change(request.user, obj))
+        return allowed and (obj is None or permissions.may_change(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or workflow.may_change(request.user, obj))
+        return allowed and (obj is None or permissions.may_change(request.user, obj))
 
     def has_publish_permission(self, request):
-        return workflow.can_publish(request.user)
+        return permissions.can_publish(request.user)
 
     def has_import_permission(self, request):
-        return workflow.can_publish(request.user) and super().has_import_permission(request)
+        return permissions.can_publish(request.user) and super().has_import_permission(request)
 
     # -- the form ------------------------------------------------------------------------------------
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["review_due", "version", "created_at", "updated_at", "submission_info"]
-        if workflow.is_partner_editor(request.user):
+        if permissions.is_partner_editor(request.user):
             fields += self.PARTNER_READONLY
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        attrs = {"status_choices": workflow.allowed_statuses(request.user)}
+        attrs = {"status_choices": permissions.allowed_statuses(request.user)}
         revert = getattr(request, "_offer_revert", None)
         if revert is not None:
             attrs["revert_record"], attrs["current_version"] = revert
         return type(form.__name__, (form,), attrs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "funded_by" and workflow.is_partner_editor(request.user):
-            scope = workflow.institution_scope(request.user)
+        if db_field.name == "funded_by" and permissions.is_partner_editor(request.user):
+            scope = permissions.institution_scope(request.user)
             kwargs["queryset"] = Offer.objects.filter(
                 Q(provider_id=scope or 0) | Q(pk__in=Offer.objects.public().values("pk")),
                 offer_type=Offer.OfferType.FUNDING,
@@ -306,9 +306,9 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if workflow.is_partner_editor(request.user):
-            obj.provider_id = workflow.institution_scope(request.user)
-            if obj.status not in workflow.PARTNER_STATUSES:
+        if permissions.is_partner_editor(request.user):
+            obj.provider_id = permissions.institution_scope(request.user)
+            if obj.status not in permissions.PARTNER_STATUSES:
                 obj.status = Offer.Status.DRAFT
             if not change:
                 obj.published_at = None
@@ -370,7 +370,7 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
         ]
 
     def _check_recover_permission(self, request):
-        if not (workflow.can_publish(request.user) and super().has_add_permission(request)):
+        if not (permissions.can_publish(request.user) and super().has_add_permission(request)):
             raise PermissionDenied
 
     def deleted_view(self, request):
@@ -605,8 +605,8 @@ class OfferSubmissionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Partner editors see the suggestions for their institution's offers only.
         queryset = super().get_queryset(request)
-        if workflow.is_partner_editor(request.user):
-            return queryset.filter(offer__in=workflow.scoped(Offer.objects.all(), request.user))
+        if permissions.is_partner_editor(request.user):
+            return queryset.filter(offer__in=permissions.scoped(Offer.objects.all(), request.user))
         return queryset
 
 
@@ -623,7 +623,7 @@ class OfferImportAdmin(admin.ModelAdmin):
         return f"{job.rows_done} von {job.rows_total} Zeilen"
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and workflow.can_publish(request.user)
+        return request.user.is_active and request.user.is_staff and permissions.can_publish(request.user)
 
     has_module_permission = has_view_permission
 

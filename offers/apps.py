@@ -6,4 +6,9 @@ class OffersConfig(AppConfig):
     verbose_name = "Angebote"
 
     def ready(self):
+        from allianz_portal import freshness
+
         from . import signals  # noqa: F401
+        from .models import publication_times
+
+        freshness.schedule_from(publication_times)

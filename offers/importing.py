@@ -33,7 +33,8 @@ from django.db import transaction
 from django.utils import timezone
 from import_export import widgets
 
-from .facets import bump_data_version
+from allianz_portal.freshness import bump_data_version
+
 from .models import Offer, OfferImport, TaggedOffer, join_topic_names, offer_history
 from .resources import OfferResource
 

@@ -177,7 +177,7 @@ class OfferQuerySet(models.QuerySet):
 
         So an offer for Kreis Lippe and one for "all of NRW" are both available in Lippe, and an offer
         listing every Kreis of a Regierungsbezirk one by one is available in that Bezirk (the facet
-        index counts by the same rule, offers/facets.py).
+        index counts by the same rule, finder/index.py).
         """
         through = Offer.coverage.through
 
@@ -446,7 +446,7 @@ class Offer(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("offers:detail", kwargs={"slug": self.slug})
+        return reverse("finder:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = {}
@@ -574,6 +574,11 @@ class Offer(models.Model):
 
     def covered_kreis_ids(self):
         return coverage.covered_kreis_ids(region.pk for region in self.coverage.all())
+
+
+def publication_times(now):
+    """The times after `now` at which scheduled offers go public (allianz_portal.freshness keys pages by them)."""
+    return Offer.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True)
 
 
 class OfferSubmission(models.Model):

@@ -3,10 +3,10 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from allianz_portal.freshness import bump_data_version
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
-from .facets import bump_data_version
 from .models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic, join_topic_names
 
 for model in (Offer, Institution, RegionalNetwork, Region, Topic, TargetGroup, InnovationDimension):

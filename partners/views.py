@@ -1,17 +1,12 @@
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
-
-from offers.models import Offer
 
 from .models import Institution
 
 
 class InstitutionListView(ListView):
-    queryset = Institution.objects.select_related("seat").annotate(
-        offer_count=Count("offers", filter=Q(offers__in=Offer.objects.public().current()), distinct=True)
-    )
+    queryset = Institution.objects.select_related("seat")
     extra_context = {"breadcrumbs": [(None, _("Partner"))]}
 
 
@@ -20,7 +15,6 @@ class InstitutionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            offers=Offer.objects.public().current().filter(provider=self.object).for_listing(),
             board_seats=self.object.board_members.order_by("-term_start"),
             networks=self.object.networks.all(),
             breadcrumbs=[(reverse("partners:list"), _("Partner")), (None, self.object.name)],

@@ -8,7 +8,7 @@ class PracticeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from offers.facets import bump_data_version
+        from allianz_portal.freshness import bump_data_version
 
         from .models import PracticeExample
 

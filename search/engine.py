@@ -18,13 +18,14 @@
 import itertools
 import math
 import re
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections, router
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+
+from allianz_portal.freshness import per_state
 
 from . import analysis
 from .indexing import PART, WHOLE
@@ -78,48 +79,35 @@ class Result:
         return len(self.pks) > len(self.full)
 
 
-MEMO_SIZE = 256  # ranked searches remembered per content state and process
-_lock = threading.Lock()
+def search(text, order):
+    """The ranked result for `text` among the offers in `order` ({pk: place}: the offers that may be
+    found, and the order that breaks ties – the finder passes its index's "newest first" positions).
 
-
-def search(text):
-    """The ranked result for `text`, computed once per content state (synonym changes raise it too)
-    and process. Kept with the facet index of that state, so it can never meet another state's data
-    and goes with it."""
-    from offers.facets import facet_index
-
+    Not remembered here: the finder keeps results with its index, per content state (finder.index)."""
     text = " ".join(str(text or "").split())[:200]
-    memo = facet_index().__dict__.setdefault("_ranked_searches", {})
-    result = memo.get(text)
-    if result is None:
-        result = _search(text)
-        with _lock:
-            memo[text] = result
-            while len(memo) > MEMO_SIZE:
-                memo.pop(next(iter(memo)))
-    return result
+    return _search(text, order)
 
 
-def _search(text):
-    result = _run(text)
+def _search(text, order):
+    result = _run(text, order)
     if not result.searchable:
         return result
     corrected = _corrected(text, result)
     if corrected:
-        better = _run(corrected[0])
+        better = _run(corrected[0], order)
         better.suggestion, better.corrections = corrected
         return better
     return result
 
 
-def _run(text):
+def _run(text, order):
     excluded = [word.term for match in _EXCLUDED.finditer(text) for word in analysis.words(match.group(1))]
     positive = _EXCLUDED.sub(" ", text)
     groups = query_groups(positive)
     if not groups:
         return Result(text, searchable=False)
     hits = term_hits({term for group in groups for term in group.terms()} | set(excluded))
-    allowed = _public_positions()
+    allowed = order
     group_weights = [_group_weights(group, hits) for group in groups]
     blocked = set().union(*(hits.get(term, {}) for term in excluded)) if excluded else set()
     scores, counts = defaultdict(float), Counter()
@@ -210,8 +198,6 @@ def _longest_synonym(words, index, synonyms):
 
 def synonym_table():
     """{term tuple: [term tuples it also finds]} from the active synonyms, once per content state."""
-    from offers.facets import per_state
-
     return per_state("synonyms", _synonym_table)
 
 
@@ -276,12 +262,6 @@ def _group_weights(group, hits):
     return weights
 
 
-def _public_positions():
-    from offers.facets import facet_index
-
-    return facet_index().positions
-
-
 def _proximity(groups, full, scores):
     """A bonus for the best full matches whose title/summary has neighbouring query words side by side."""
     from offers.models import Offer
@@ -342,8 +322,6 @@ def closest_word(word):
 
 def vocabulary():
     """(folded words, their frequency, their usual spelling) of the public offers' texts."""
-    from offers.facets import per_state
-
     return per_state("vocabulary", _vocabulary)
 
 

@@ -3,7 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from offers.facets import bump_data_version
+from allianz_portal.freshness import bump_data_version
 from offers.models import Offer, TaggedOffer, Topic
 from partners.models import Institution
 

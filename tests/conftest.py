@@ -23,13 +23,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _clear_cache():
     from django.core.cache import cache
 
-    from offers import facets
+    from allianz_portal import freshness
 
     cache.clear()
-    facets.forget()  # process-local memos (facet index) go with the cache
+    freshness.forget()  # process-local memos (facet index) go with the cache
     yield
     cache.clear()
-    facets.forget()
+    freshness.forget()
 
 
 def region(slug):

@@ -20,7 +20,7 @@ SKIP_PREFIXES = ("/admin/",)
 
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # as Chromium sends it
-# The list's notices for a filter value or page it ignored, German and English (offers/filters.py, views.py).
+# The list's notices for a filter value or page it ignored, German and English (finder/filters.py, views.py).
 IGNORED = re.compile(r"wurde ignoriert|Diese Seite gibt es nicht|was ignored|This page does not exist")
 
 

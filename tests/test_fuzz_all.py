@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 LIST_CASES = 800
 FORM_CASES = 300
 
-# /angebote/ reads these (offers/filters.py); the other lists ignore their query strings, which must stay harmless.
+# /angebote/ reads these (finder/filters.py); the other lists ignore their query strings, which must stay harmless.
 OFFER_PARAMS = ["q", "ort", "region", "netzwerk", "thema", "art", "zielgruppe", "dimension", "kosten", "format"]
 OFFER_PARAMS += ["anbieter", "aktuell", "sort", "seite"]
 OTHER_PARAMS = ["page", "q", "o", "sort", "format", "utm_source", "_", "unbekannt", "seite[]", "a b", "ö"]
@@ -107,7 +107,7 @@ def test_public_lists_never_fail_and_never_reflect_markup(client, content):
 
 def submission_url():
     try:
-        return reverse("offers:submit")
+        return reverse("submissions:submit")
     except NoReverseMatch:
         return None
 
@@ -119,7 +119,7 @@ def test_submission_form_never_fails_and_never_reflects_markup(client, content):
 
     url = submission_url()
     if url is None:
-        pytest.skip("TODO: the submission form /angebote/vorschlagen/ (offers:submit) is not built yet")
+        pytest.skip("TODO: the submission form /angebote/vorschlagen/ (submissions:submit) is not built yet")
     page = client.get(url)
     assert page.status_code == 200
     fields = sorted(set(page.context["form"].fields) - {"token", "homepage"})

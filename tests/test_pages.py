@@ -337,10 +337,10 @@ def test_every_page_type_shows_what_it_is_for(client, site, url, h1, title, text
 
 
 PUBLIC_VIEWS = [
-    "home", "offers:list", "offers:detail", "offers:submit", "offers:merkliste", "offers:compare", "regions:index",
-    "regions:detail", "regions:transfer-map", "regions:network-list", "regions:network-detail", "partners:list",
-    "partners:detail", "alliance:about", "alliance:board", "alliance:theses", "alliance:recommendations",
-    "alliance:page", "open-data", "api:docs",
+    "home", "finder:list", "finder:detail", "submissions:submit", "merkliste:list", "merkliste:compare",
+    "maps:regions", "regions:detail", "maps:transfer-map", "regions:network-list", "regions:network-detail",
+    "partners:list", "partners:detail", "alliance:about", "alliance:board", "alliance:theses",
+    "alliance:recommendations", "alliance:page", "open-data", "api:docs",
 ]  # fmt: skip
 
 

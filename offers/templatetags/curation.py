@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from offers import workflow
+from offers import permissions
 from offers.models import Offer
 
 register = template.Library()
@@ -15,7 +15,7 @@ def curation_dashboard(context):
     user = getattr(request, "user", None)
     if user is None or not user.has_perm("offers.view_offer"):
         return {"items": []}
-    offers = workflow.scoped(Offer.objects.all(), user)
+    offers = permissions.scoped(Offer.objects.all(), user)
     changelist = reverse("admin:offers_offer_changelist")
     items = [
         ("Zur Prüfung eingereicht", offers.awaiting_review().count(), f"{changelist}?status__exact=pruefung"),

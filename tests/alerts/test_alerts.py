@@ -38,7 +38,7 @@ def subscribe(client, capture, query="thema=robotik&region=regierungsbezirk-detm
 
 def test_the_list_links_to_the_alert_form_which_describes_the_search(client, robotics):
     make_offer(topics=[robotics])
-    listing = client.get(reverse("offers:list") + "?thema=robotik").content.decode()
+    listing = client.get(reverse("finder:list") + "?thema=robotik").content.decode()
     assert reverse("alerts:subscribe") + "?thema=robotik" in listing
     page = client.get(reverse("alerts:subscribe") + "?thema=robotik&region=kreis-lippe&seite=3")
     html = page.content.decode()

@@ -29,7 +29,7 @@ def listed(client, **params):
 def test_scheduled_offer_appears_publicly_only_from_its_time(anon, editor_client):
     scheduled = make_offer(title="Ab morgen", published_at=timezone.now() + datetime.timedelta(days=1))
     assert anon.get(scheduled.get_absolute_url()).status_code == 404
-    assert "Ab morgen" not in anon.get(reverse("offers:list")).content.decode()
+    assert "Ab morgen" not in anon.get(reverse("finder:list")).content.decode()
     assert "Ab morgen" in listed(editor_client, zustand="geplant")
     Offer.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - datetime.timedelta(minutes=1))
     assert anon.get(scheduled.get_absolute_url()).status_code == 200
@@ -42,7 +42,7 @@ def test_expired_offers_leave_the_public_list_and_show_as_expired_to_staff(anon,
     public_titles = set(Offer.objects.public().current().values_list("title", flat=True))
     assert {"Frist vorbei", "Veranstaltung vorbei"}.isdisjoint(public_titles)
     assert "Noch aktuell" in public_titles
-    html = anon.get(reverse("offers:list")).content.decode()
+    html = anon.get(reverse("finder:list")).content.decode()
     assert "Frist vorbei" not in html and "Noch aktuell" in html
 
     assert listed(editor_client, zustand="abgelaufen") >= {"Frist vorbei", "Veranstaltung vorbei"}

@@ -41,12 +41,12 @@ def test_an_empty_search_counts_for_its_region_and_topic_even_from_the_page_cach
     settings.PAGE_CACHE_TIMEOUT = 600
     topic = Topic.objects.create(name="Quantencomputing", slug="quantencomputing")
     make_offer(title="Etwas anderes", topics=[topic])
-    url = reverse("offers:list") + "?q=qubit&region=kreis-lippe"
+    url = reverse("finder:list") + "?q=qubit&region=kreis-lippe"
     for _ in range(2):
         response = client.get(url, HTTP_USER_AGENT=BROWSER)
         assert "X-Portal-Empty-List" not in response.headers
     assert DemandCount.objects.filter(kind="suche", region=region("kreis-lippe"), topic=None).get().count == 2
-    client.get(reverse("offers:list") + "?q=xyzzy&thema=" + topic.slug, HTTP_USER_AGENT=BROWSER)
+    client.get(reverse("finder:list") + "?q=xyzzy&thema=" + topic.slug, HTTP_USER_AGENT=BROWSER)
     assert DemandCount.objects.filter(kind="suche", topic=topic).get().count == 1
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from offers import facets
+from allianz_portal import freshness
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own: cache.clear() flushes it
 
@@ -31,7 +31,7 @@ def page_cache(request, settings):
     settings.CACHES = {"default": BACKENDS[request.param]}
     settings.PAGE_CACHE_TIMEOUT = 3600
     cache.clear()
-    facets.forget()
+    freshness.forget()
     yield request.param
     cache.clear()
-    facets.forget()
+    freshness.forget()

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from offers.facets import data_version
+from allianz_portal.freshness import data_version
 from offers.models import Offer, TaggedOffer, Topic
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from allianz_portal.freshness import bump_data_version
 from allianz_portal.text import german_slugify
-from offers.facets import bump_data_version
 from offers.models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic, add_months
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork

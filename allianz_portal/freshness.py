@@ -1,0 +1,172 @@
+"""The content state: what the public content looks like right now, and what is derived from it.
+
+`DataVersion` (one database row) is raised in the same transaction as any save or delete of public
+content (the apps connect `bump_data_version` to their models' signals). Together with today's date
+("aktuell" depends on it) and the number of scheduled publications whose time has come, it names the
+state of the content; cached pages, ETags and every process-local memo are keyed by it, so a change
+shows on the very next request in every worker and container, and nothing cached outlives a scheduled
+publication or midnight.
+
+This module imports no feature app: an app that schedules content registers its publication times
+with `schedule_from()` in its AppConfig.ready(), and every module that keeps values per state owns a
+`StateMemo` of its own (`forget()` empties them all).
+"""
+
+import bisect
+import contextvars
+import datetime
+import threading
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import F
+from django.utils import timezone
+
+from .models import DataVersion
+
+
+@dataclass(frozen=True)
+class ContentState:
+    """What the public content looks like right now; equal states render equal pages."""
+
+    version: str  # DataVersion counter + change time: unique even across rolled-back transactions
+    day: datetime.date
+    epoch: int  # scheduled publications of this version whose time has come
+    valid_until: datetime.datetime  # the next scheduled publication or the next midnight
+    last_modified: datetime.datetime
+
+    @property
+    def key(self):
+        return f"{self.version}:{self.day.isoformat()}:{self.epoch}"
+
+    def seconds_left(self, now=None):
+        return max(0, int((self.valid_until - (now or timezone.now())).total_seconds()))
+
+
+_state_in_request = contextvars.ContextVar("content_state", default=None)
+_lock = threading.Lock()
+_memos = []  # every StateMemo of the process, for forget()
+_schedule_sources = []  # callables now -> ascending future publication times (see schedule_from)
+
+
+class StateMemo:
+    """Values derived from the content, kept per content state and process (at most `size` of them).
+
+    Each module that derives something from the content owns one; nothing here knows what is kept.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self._values = {}
+        _memos.append(self)
+
+    def get(self, key, build, state=None):
+        """The value for `key` in the current content state, built by `build()` on the first call."""
+        return self.lookup(((state or content_state()).key, key), build)
+
+    def lookup(self, full_key, build):
+        """The value under `full_key` (which must name the state itself), built on the first call."""
+        try:
+            return self._values[full_key]
+        except KeyError:
+            value = build()
+            self.put(full_key, value)
+            return value
+
+    def put(self, full_key, value):
+        with _lock:
+            self._values[full_key] = value
+            while len(self._values) > self.size:
+                self._values.pop(next(iter(self._values)))
+
+    def clear(self):
+        with _lock:
+            self._values.clear()
+
+
+_scheduled = StateMemo(size=3)  # version -> future publication times, as seen when the version was read
+_small = StateMemo(size=24)  # per_state()
+
+
+def schedule_from(source):
+    """Register `source(now)`: the ascending times of scheduled publications after `now` (an app's ready())."""
+    if source not in _schedule_sources:
+        _schedule_sources.append(source)
+
+
+def forget():
+    """Drop every process-local memo (tests call this together with `cache.clear()`)."""
+    for memo in _memos:
+        memo.clear()
+
+
+def per_state(name, build):
+    """`build()`, computed once per content state and process (for small values)."""
+    return _small.get(name, build)
+
+
+_VERSION_SQL = "SELECT counter, changed_at FROM allianz_portal_dataversion WHERE id = 1"
+
+
+def _read_version():
+    """(version, changed_at) of the content, read from the database: one primary-key lookup, no ORM."""
+    connection = connections[router.db_for_read(DataVersion)]
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    if row is None:  # a flushed test database; production rows come from the migration
+        DataVersion.objects.get_or_create(pk=1, defaults={"changed_at": timezone.now()})
+        return _read_version()
+    counter, changed_at = row
+    if not isinstance(changed_at, datetime.datetime):  # SQLite hands back text
+        changed_at = DataVersion._meta.get_field("changed_at").to_python(changed_at)
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, datetime.UTC)
+    return f"{counter}.{int(changed_at.timestamp() * 1_000_000)}", changed_at
+
+
+def bump_data_version(**kwargs):
+    """Signal receiver: any content change makes every cached page, count and memo stale.
+
+    An UPDATE inside the caller's transaction: other requests see the new version together with the
+    change, never before it (so nothing old can be cached under the new version).
+    """
+    updated = DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1, changed_at=timezone.now())
+    if not updated:
+        DataVersion.objects.get_or_create(pk=1, defaults={"changed_at": timezone.now()})
+
+
+def data_version():
+    return content_state().version
+
+
+def content_state(now=None):
+    """The current ContentState: one small query (the version row), or none inside a cached page's request."""
+    state = _state_in_request.get()
+    if state is not None and now is None:
+        return state
+    now = now or timezone.now()
+    version, changed_at = _read_version()
+    scheduled = _scheduled.lookup(version, lambda: sorted(time for source in _schedule_sources for time in source(now)))
+    epoch = bisect.bisect_right(scheduled, now)
+    today = timezone.localdate(now)
+    midnight = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
+    valid_until = min(scheduled[epoch], midnight) if epoch < len(scheduled) else midnight
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    last_modified = max([changed_at, start_of_day, *scheduled[:epoch][-1:]])
+    return ContentState(version, today, epoch, valid_until, last_modified)
+
+
+class request_state:
+    """Context manager: compute the state once and reuse it for the rest of the request."""
+
+    def __init__(self, state=None):
+        self.state = state
+
+    def __enter__(self):
+        self.state = self.state or content_state()
+        self._token = _state_in_request.set(self.state)
+        return self.state
+
+    def __exit__(self, *exc):
+        _state_in_request.reset(self._token)

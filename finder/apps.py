@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FinderConfig(AppConfig):
+    name = "finder"
+    verbose_name = "Angebote finden"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MerklisteConfig(AppConfig):
+    name = "merkliste"
+    verbose_name = "Merkliste und Vergleich"

@@ -1,0 +1,3 @@
+"""Fixtures shared with the curation tests."""
+
+from tests.curation.conftest import anon  # noqa: F401
