@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from finder.maps import count_values
 from offers.models import Offer
 from regions.models import Region
-from finder.maps import count_values
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db

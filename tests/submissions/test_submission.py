@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from allianz_portal import publicforms
-from submissions import views as submission
 from offers.models import Offer, OfferSubmission, Topic
 from partners.models import Institution
+from submissions import views as submission
 
 pytestmark = pytest.mark.django_db
 
