@@ -19,6 +19,7 @@ from django.tasks import default_task_backend, task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .dates import retention_cutoff
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -100,8 +101,6 @@ def deliver_pending():
     """Periodic: retry mails whose next attempt is due (or that a crashed worker never picked up), forget
     sent mails after SENT_KEPT_DAYS and failed ones after PERSONAL_DATA_RETENTION_MONTHS (they may hold
     what an SME wrote)."""
-    from enquiries.models import retention_cutoff
-
     now = timezone.now()
     stale = now - datetime.timedelta(minutes=10)
     due = OutgoingMail.objects.filter(

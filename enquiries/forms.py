@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from allianz_portal.publicforms import PlaceFieldsMixin, PublicForm
+from allianz_portal.publicforms import PublicForm
+from regions.forms import PlaceFieldsMixin
 
 
 class EnquiryForm(PlaceFieldsMixin, PublicForm):

@@ -1,19 +1,11 @@
 """An SME's enquiry about one offer, passed on to the provider by e-mail and kept for follow-up."""
 
-import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from offers.models import Offer, add_months
-
-
-def retention_cutoff(now=None):
-    """Rows created before this moment have outlived PERSONAL_DATA_RETENTION_MONTHS."""
-    now = now or timezone.now()
-    day = add_months(timezone.localdate(now), -settings.PERSONAL_DATA_RETENTION_MONTHS)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+from allianz_portal.dates import retention_cutoff
+from offers.models import Offer
 
 
 class EnquiryQuerySet(models.QuerySet):

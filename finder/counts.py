@@ -32,17 +32,6 @@ def count_in_regions(index, bits, regions):
     return {region.pk: (index.region(region.slug) & bits).bit_count() for region in regions}
 
 
-def offers_at(index, bits, start=0, stop=10):
-    """The public offers of `bits` from `start` to `stop`, newest first, ready for a list row."""
-    return offers_by_pk(index.select(bits, "neu", start, stop))
-
-
-def offers_by_pk(pks):
-    """The public offers with these pks, in this order, ready for a list row (one query + topics)."""
-    rows = {offer.pk: offer for offer in Offer.objects.public().for_listing().filter(pk__in=pks)}
-    return [rows[pk] for pk in pks if pk in rows]
-
-
 def deadlines_soon(index, bits, days=DEADLINE_DAYS):
     """{"until": day, "count": n} of the offers in `bits` whose deadline falls within the next `days` days –
     counted with the list's own date filter (frist_bis), so the list behind the link shows the same number."""

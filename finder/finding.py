@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from offers.models import Offer
 from search import engine
 
-from .counts import offers_by_pk
 from .filters import OfferFilter
 from .index import IndexedResults, facet_index, remembered_mask
+from .rows import offers_by_pk
 
 
 @dataclass

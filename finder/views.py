@@ -15,10 +15,10 @@ from offers import permissions
 from offers.models import COMPANY_SIZE_THRESHOLDS, Offer
 from search import engine
 
-from .counts import offers_by_pk
 from .filters import MULTI_VALUE, OfferFilter
 from .finding import find
 from .index import FACETS, facet_index, union
+from .rows import offers_by_pk
 
 # Labels as the filter form declares them.
 FACET_LABELS = {name: OfferFilter.base_fields[name].label for name in FACETS}

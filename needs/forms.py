@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from allianz_portal.publicforms import PlaceFieldsMixin, PublicForm
+from allianz_portal.publicforms import PublicForm
 from offers.models import Topic
+from regions.forms import PlaceFieldsMixin
 
 from .models import COMPANY_SIZES
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enquiries.models import retention_cutoff
+from allianz_portal.dates import retention_cutoff
 from offers.models import CompanySize, Topic
 
 # The EU SME classes (offers.models.CompanySize, the one definition), plus larger companies, who may state a

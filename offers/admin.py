@@ -291,10 +291,21 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         attrs = {"status_choices": permissions.allowed_statuses(request.user)}
-        revert = getattr(request, "_offer_revert", None)
+        revert = self._revert_source(request)
         if revert is not None:
             attrs["revert_record"], attrs["current_version"] = revert
         return type(form.__name__, (form,), attrs)
+
+    def _revert_source(self, request):
+        """(historical record, current version) when `request` is the history's revert view, read from its URL."""
+        match = request.resolver_match
+        if match is None or "version_id" not in match.kwargs:
+            return None
+        current = Offer.objects.filter(pk=unquote(match.kwargs["object_id"])).first()
+        if current is None:
+            return None
+        record = Offer.history.filter(id=current.pk, history_id=unquote(match.kwargs["version_id"])).first()
+        return (record, current.version) if record is not None else None
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "funded_by" and permissions.is_partner_editor(request.user):
@@ -314,8 +325,8 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
                 obj.published_at = None
         # One history entry per save, written by the form after the relations are saved (OfferAdminForm).
         obj.skip_history_when_saving = True
-        obj._history_type = "~" if change else "+"
-        super().save_model(request, obj, form, change)
+        obj._history_user = request.user  # simple-history's way to name the editor (as its save_model does)
+        obj.save(version_claimed=form.version_claimed)
 
     # -- history: views scoped like the change view; revert shows the old relations ------------------
 
@@ -343,7 +354,6 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
             raise PermissionDenied
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
-        request._offer_revert = (record, current.version)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
@@ -436,10 +446,9 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
             try:
                 with transaction.atomic():
                     offer.claim_version()  # first, so nothing is changed for an offer saved meanwhile
-                    offer._version_claimed = True
                     change(offer)
-                    offer._history_user = request.user
-                    offer.save()
+                    offer._history_user = request.user  # simple-history's way to name the editor
+                    offer.save(version_claimed=True)
             except VersionConflict:
                 conflicts.append(offer)
                 continue

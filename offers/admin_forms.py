@@ -28,6 +28,9 @@ class OfferAdminForm(forms.ModelForm):
     current_version = None
     revert_record = None
     status_choices = None
+    # Set while validating and saving: whether this form claimed the version, and the history entry's type.
+    version_claimed = False
+    history_type = "~"
 
     class Meta:
         model = Offer
@@ -67,7 +70,7 @@ class OfferAdminForm(forms.ModelForm):
             self.add_error(None, ValidationError(conflict_message(self.instance.pk, loaded), code="stale"))
             return
         self.instance.version = loaded + 1
-        self.instance._version_claimed = True
+        self.version_claimed = True
 
     def _save_m2m(self):
         """After the relations: the one history entry of this admin save (OfferAdmin.save_model suppressed
@@ -76,7 +79,12 @@ class OfferAdminForm(forms.ModelForm):
         offer = self.instance
         if hasattr(offer, "skip_history_when_saving"):
             del offer.skip_history_when_saving
-            record_offer_history(offer, getattr(offer, "_history_type", "~"))
+            record_offer_history(offer, self.history_type)
+
+    def save(self, commit=True):
+        # "+" for the entry of a new offer, "~" for a change (read before the save gives the offer its pk).
+        self.history_type = "+" if self.instance._state.adding else "~"
+        return super().save(commit)
 
 
 def conflict_message(pk, loaded):

@@ -1,6 +1,5 @@
 """Transfer and support offers for SMEs: the heart of the directory."""
 
-import calendar
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from allianz_portal.dates import add_months
 from allianz_portal.text import german_slugify
 from regions import coverage
 from regions.models import Region
@@ -101,13 +101,6 @@ class TaggedOffer(TaggedItemBase):
         verbose_name = "Themenzuordnung"
         verbose_name_plural = "Themenzuordnungen"
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_offer_unique")]
-
-
-def add_months(day, months):
-    """`day` plus whole months, clamped to the target month's last day (31 Jan + 1 -> 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def ended_q(today):
@@ -420,13 +413,14 @@ class Offer(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, version_claimed=False, **kwargs):
         """Save with optimistic locking: every save of an existing offer raises its version by one.
 
         The bump is a conditional UPDATE (`… WHERE version = <the version this instance was loaded with>`) in
         the same transaction as the save, so of two editors who loaded the same version only the first one
-        saves; the second gets `VersionConflict` instead of silently overwriting. (The admin form claims the
-        version during validation, see offers/forms.py, and marks the instance with `_version_claimed`.)
+        saves; the second gets `VersionConflict` instead of silently overwriting. A caller that has claimed the
+        version itself (the admin form during validation, offers/admin_forms.py; bulk actions) passes
+        `version_claimed=True`.
         """
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
@@ -439,9 +433,7 @@ class Offer(models.Model):
             return
         using = kwargs.get("using") or "default"
         with transaction.atomic(using=using):
-            if getattr(self, "_version_claimed", False):
-                self._version_claimed = False
-            else:
+            if not version_claimed:
                 self.claim_version(using)
             super().save(*args, **kwargs)
 

@@ -24,7 +24,10 @@ def can_publish(user):
 
 
 def institution_scope(user):
-    """`UNRESTRICTED` for the Redaktion, else the id of the user's institution (None: no institution)."""
+    """`UNRESTRICTED` for the Redaktion, else the id of the user's institution (None: no institution).
+
+    Kept on the user object for the rest of the request, as Django's ModelBackend keeps its permission cache
+    there (`_perm_cache`): the admin asks once per row."""
     cached = getattr(user, "_offer_scope", None)
     if cached is not None:
         return cached

@@ -1,13 +1,17 @@
 """Keep derived data in step with what editors change: search text and the cache data version."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from allianz_portal.freshness import bump_data_version
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
 from .models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic, join_topic_names
+
+# Sent with `pks` after offers were written in bulk (bulk_create bypasses save() and its signals), so the apps that
+# derive data from offers (search documents) can follow.
+offers_bulk_created = Signal()
 
 for model in (Offer, Institution, RegionalNetwork, Region, Topic, TargetGroup, InnovationDimension):
     post_save.connect(bump_data_version, sender=model, dispatch_uid=f"bump-save-{model.__name__}")

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 
 from allianz_portal.freshness import bump_data_version
 from offers.models import Offer, TaggedOffer, Topic
+from offers.signals import offers_bulk_created
 from partners.models import Institution
 
 from .indexing import index_offers
@@ -12,6 +13,11 @@ from .models import Synonym
 
 post_save.connect(bump_data_version, sender=Synonym, dispatch_uid="bump-save-Synonym")
 post_delete.connect(bump_data_version, sender=Synonym, dispatch_uid="bump-delete-Synonym")
+
+
+@receiver(offers_bulk_created, dispatch_uid="search-offers-bulk-created")
+def offers_created_in_bulk(sender, pks, **kwargs):
+    index_offers(pks)
 
 
 @receiver(post_save, sender=Offer, dispatch_uid="search-offer-saved")

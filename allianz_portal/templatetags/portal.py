@@ -27,14 +27,6 @@ def nav_link(context, url_name, label):
 
 
 @register.filter
-def highlight(text, query):
-    """Escape `text` and mark the words the visitor searched for."""
-    from search.highlight import highlight as mark_matches
-
-    return mark_matches(text, query)
-
-
-@register.filter
 def slash_breaks(text):
     """Escape `text` and allow a line break after each slash: "Labor/Testumgebung/Demonstrator" wraps between
     its words instead of inside one (CSS `hyphens: auto` with lang="de" handles the long words themselves)."""

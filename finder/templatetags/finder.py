@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from finder.counts import offers_at
 from finder.index import facet_index
+from finder.rows import offers_at
 
 register = template.Library()
 

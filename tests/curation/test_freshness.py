@@ -7,7 +7,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
-from offers.models import Offer, add_months
+from allianz_portal.dates import add_months
+from offers.models import Offer
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from allianz_portal.dates import add_months
 from allianz_portal.freshness import bump_data_version
 from allianz_portal.text import german_slugify
-from offers.models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic, add_months
+from offers.models import InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
+from offers.signals import offers_bulk_created
 from partners.models import Institution
 from regions.models import Region, RegionalNetwork
 
@@ -155,9 +157,8 @@ class Command(BaseCommand):
         TaggedOffer.objects.bulk_create(tagged, batch_size=BATCH)
         Groups.objects.bulk_create(groups, batch_size=BATCH)
         Dimensions.objects.bulk_create(dimensions, batch_size=BATCH)
-        from search.indexing import index_offers
-
-        index_offers([offer.pk for offer in offers])  # bulk_create bypasses save(): the search documents
+        # bulk_create bypasses save(): tell the apps that derive data from offers (the search documents)
+        offers_bulk_created.send(sender=Offer, pks=[offer.pk for offer in offers])
 
     def make_offer(self, rng, vocab, n, now, today):
         offer_type = rng.choices(list(KINDS), weights=TYPE_WEIGHTS)[0]
