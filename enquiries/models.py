@@ -1,6 +1,5 @@
 """An SME's enquiry about one offer, passed on to the provider by e-mail and kept for follow-up."""
 
-
 from django.db import models
 from django.utils import timezone
 

@@ -10,12 +10,11 @@ from the facet index, so validating a request costs no query.
 from django import forms
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils.functional import lazy
 from django.utils.text import Truncator
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from offers.models import FUNDING_STEPS, CompanySize, Offer, euro
+from offers.models import FUNDING_CHOICES, CompanySize, Offer
 from regions import places
 
 from .index import facet_index
@@ -27,7 +26,6 @@ SORT_CHOICES = [
     ("termin", _("Nächster Termin")),
 ]
 CURRENT_CHOICES = [("ja", _("Nur aktuelle Angebote")), ("nein", _("Auch beendete Angebote"))]
-FUNDING_CHOICES = [(str(step), lazy(euro, str)(step)) for step in FUNDING_STEPS]
 # Dates as people type them (31.12.2026) or in ISO form (2026-12-31, as links and the API use them).
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 

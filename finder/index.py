@@ -21,7 +21,16 @@ from django.db.models import F, IntegerField, Value
 from django.utils import timezone
 
 from allianz_portal.freshness import StateMemo, content_state
-from offers.models import FUNDING_STEPS, CompanySize, InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
+from offers.models import (
+    FUNDING_CHOICES,
+    FUNDING_STEPS,
+    CompanySize,
+    InnovationDimension,
+    Offer,
+    TaggedOffer,
+    TargetGroup,
+    Topic,
+)
 from regions import coverage
 from regions.models import Region
 
@@ -262,8 +271,6 @@ def facet_index():
 
 
 def _build(now, today):
-    from .filters import FUNDING_CHOICES
-
     public = Offer.objects.public(now)
     rows = list(
         public.order_by(*ORDERINGS["neu"]).values_list(

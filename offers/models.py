@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -49,6 +50,10 @@ FUNDING_STEPS = (5_000, 10_000, 25_000, 50_000, 100_000, 250_000)
 def euro(amount):
     """15000 -> "15.000 €" (grouped as the active language writes numbers)."""
     return f"{formats.number_format(amount, decimal_pos=0, force_grouping=True)} €"
+
+
+# The steps as choices: value "5000", label "5.000 €" in the language of the page.
+FUNDING_CHOICES = [(str(step), lazy(euro, str)(step)) for step in FUNDING_STEPS]
 
 
 class Vocabulary(models.Model):
