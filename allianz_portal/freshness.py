@@ -17,6 +17,7 @@ import contextvars
 import datetime
 import threading
 from dataclasses import dataclass
+from functools import wraps
 
 from django.db import connections, router
 from django.db.models import F
@@ -170,3 +171,18 @@ class request_state:
 
     def __exit__(self, *exc):
         _state_in_request.reset(self._token)
+
+
+def one_state_per_request(view):
+    """Decorator: the view and its templates see one content state, read once (for pages outside the page
+    cache that still show content-derived values, e.g. offer counts from the finder's template tags)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with request_state():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()  # templates render inside the state, not after the view returned
+            return response
+
+    return wrapped

@@ -298,13 +298,14 @@ class OfferAdmin(ImportExportMixin, ReadableHistoryAdmin):
 
     def _revert_source(self, request):
         """(historical record, current version) when `request` is the history's revert view, read from its URL."""
-        match = request.resolver_match
-        if match is None or "version_id" not in match.kwargs:
+        match = request.resolver_match  # simple-history's URL: <object_id>/history/<version_id>/, positional
+        if match is None or match.url_name != "offers_offer_simple_history" or len(match.args) != 2:
             return None
-        current = Offer.objects.filter(pk=unquote(match.kwargs["object_id"])).first()
+        object_id, version_id = match.args
+        current = Offer.objects.filter(pk=unquote(object_id)).first()
         if current is None:
             return None
-        record = Offer.history.filter(id=current.pk, history_id=unquote(match.kwargs["version_id"])).first()
+        record = Offer.history.filter(id=current.pk, history_id=unquote(version_id)).first()
         return (record, current.version) if record is not None else None
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -1,13 +1,16 @@
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from allianz_portal.freshness import one_state_per_request
 from partners.models import Institution
 
 from . import coverage
 from .models import Region, RegionalNetwork
 
 
+@method_decorator(one_state_per_request, name="dispatch")
 class RegionDetailView(DetailView):
     queryset = Region.objects.select_related("parent__parent")
 
@@ -33,11 +36,13 @@ def region_breadcrumbs(region):
     return [(reverse("maps:regions"), _("Regionen")), *trail]
 
 
+@method_decorator(one_state_per_request, name="dispatch")
 class NetworkListView(ListView):
     queryset = RegionalNetwork.objects.prefetch_related("regions")
     extra_context = {"breadcrumbs": [(None, _("Netzwerke"))]}
 
 
+@method_decorator(one_state_per_request, name="dispatch")
 class NetworkDetailView(DetailView):
     queryset = RegionalNetwork.objects.select_related("institution").prefetch_related("regions", "formats")
     context_object_name = "network"  # the name the template reads
