@@ -8,11 +8,11 @@ import re
 import pytest
 from django.utils import timezone
 
+from finder import finding
 from finder import index as facets
 from finder.filters import OfferFilter
 from finder.index import ORDERINGS, set_positions
 from offers.models import Offer
-from search import engine
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -110,16 +110,15 @@ def test_list_reads_only_the_page_from_the_database(client, varied, django_asser
 def test_remembered_searches_belong_to_their_index(varied):
     """A search remembered for one content state is never combined with another state's bits."""
     before = facets.facet_index()
-    old = engine.search("Robotik")
-    newest = make_offer(title="Robotik ganz neu")  # shifts every bit position
+    old = finding.search(before, "Robotik")
+    newest = make_offer(title="Robotik ganz neu")  # a new position, first in the order "neu"
     after = facets.facet_index()
-    assert after is not before
-    new = engine.search("Robotik")
+    assert after is not before and not after.searches
+    new = finding.search(after, "Robotik")
     assert new is not old
     assert new.pks[0] == newest.pk  # a title match, and the newest on a tie
     assert len(new.pks) == len(old.pks) + 1
-    new_bits = after.mask(new.pks)
-    assert after.pks[set_positions(new_bits)[0]] == newest.pk
+    assert after.select(after.mask(new.pks), "neu", 0, 1) == [newest.pk]
 
 
 def test_an_order_holds_every_position_once_even_if_rows_change_between_queries(varied):
