@@ -518,10 +518,10 @@ def _apply(base, changed, reload, now, today, counter):
         options.update((value, label) for value, label in new_labels.get(name, {}).items() if value in bits[name])
         labels[name] = _sorted(name, options, label_order)
 
-    out = set(removed) | moved
+    out = set(removed) | {position for position in moved if position < len(base.pks)}  # leave the old orders
     orders = dict(base.orders)
     bit_order = base.bit_order
-    if out:
+    if out or moved:
         for sort, ordering in ORDERINGS.items():
             orders[sort], ascending = _reordered(base.orders[sort], out, list(moved), ordering, pks, positions, public)
             if sort == "neu":
@@ -605,12 +605,15 @@ def _place(order, moved, ordering, pks):
     step = max(1, math.isqrt(len(order)))
     pivots = {pks[position]: number for number, position in enumerate(order[::step])}
     moving = {pks[position]: position for position in moved}
-    segment_of = {}  # moved position -> number of the pivot before it (-1: before the first)
+    segment_of = {}  # moved position -> number of the pivot before it
+    first = []  # moved positions before the first pivot, in order
     last = -1
     for pk in Offer.objects.filter(pk__in=[*pivots, *moving]).order_by(*ordering).values_list("pk", flat=True):
         if pk in pivots:
             last = pivots[pk]
         elif pk in moving:
+            if last < 0:
+                first.append(moving[pk])
             segment_of[moving[pk]] = last
     lost = [position for position in moved if position not in segment_of]  # gone meanwhile: put last
     numbers = set(segment_of.values()) - {-1}
@@ -621,11 +624,15 @@ def _place(order, moved, ordering, pks):
             members[pks[position]] = number
             where[pks[position]] = position
     for position, number in segment_of.items():
-        members[pks[position]] = number
-        where[pks[position]] = position
+        if number >= 0:
+            members[pks[position]] = number
+            where[pks[position]] = position
     sequences = defaultdict(list)
-    for pk in Offer.objects.filter(pk__in=list(members)).order_by(*ordering).values_list("pk", flat=True):
-        sequences[members.pop(pk)].append(where[pk])
+    if first:
+        sequences[-1] = first
+    if members:
+        for pk in Offer.objects.filter(pk__in=list(members)).order_by(*ordering).values_list("pk", flat=True):
+            sequences[members.pop(pk)].append(where[pk])
     for pk, number in members.items():  # rows that vanished between the queries keep their segment
         sequences[number].append(where[pk])
     for number in sorted(sequences, reverse=True):
