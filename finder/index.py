@@ -53,7 +53,7 @@ from allianz_portal import freshness
 from allianz_portal.freshness import StateMemo, content_state
 from offers.models import FUNDING_STEPS, CompanySize, InnovationDimension, Offer, TaggedOffer, TargetGroup, Topic
 from regions import coverage
-from regions.models import Region
+from regions.models import Region, RegionalNetwork
 
 # Facets in the order they are shown; "region" counts by coverage containment.
 FACETS = (
@@ -383,7 +383,11 @@ def _derive(base, counter, today, now):
             elif label == "partners.institution" and source == label:
                 providers.add(pk)
             elif label == "regions.regionalnetwork" and source == label:
+                # Deleting a network sets its offers' network to NULL without a signal: take its members too.
                 networks.add(pk)
+                vocabularies.add("netzwerk")
+                slug = base.vocabularies.get("netzwerk", {}).get(pk, (None,))[0]
+                offers.update(base.pks[p] for p in set_positions(base.bits["netzwerk"].get(slug, 0)))
     if rebuild:
         if not _rebuild_later():
             return _build(now, today, counter)
@@ -516,7 +520,10 @@ def _apply(base, changed, reload, now, today, counter):
             continue
         options = {value: label for value, label in labels.get(name, {}).items() if value in bits[name]}
         options.update((value, label) for value, label in new_labels.get(name, {}).items() if value in bits[name])
-        labels[name] = _sorted(name, options, label_order)
+        if options:
+            labels[name] = _sorted(name, options, label_order)
+        else:  # as a full build: no entry for a facet without values
+            labels.pop(name, None)
 
     out = set(removed) | {position for position in moved if position < len(base.pks)}  # leave the old orders
     orders = dict(base.orders)
@@ -666,6 +673,9 @@ def _vocabularies(kinds=KINDS):
         "coverage": lambda: {
             pk: (slug, name, 0) for pk, slug, name in Region.objects.values_list("pk", "slug", "name")
         },
+        "netzwerk": lambda: {
+            pk: (slug, name, 0) for pk, slug, name in RegionalNetwork.objects.values_list("pk", "slug", "name")
+        },
     }
     return {kind: readers[kind]() for kind in kinds}
 
@@ -763,7 +773,7 @@ def _build(now, today, counter=None):
     rows = list(public.order_by(*ORDERINGS["neu"]).values_list(*ROW_FIELDS))
     regions = list(Region.objects.values_list("id", "slug", "name", "kind"))
     region_ids = {slug: pk for pk, slug, _name, _kind in regions}
-    vocabularies = _vocabularies(KINDS[:3])
+    vocabularies = _vocabularies(("thema", "zielgruppe", "dimension", "netzwerk"))
     vocabularies["coverage"] = {pk: (slug, name, 0) for pk, slug, name, _kind in regions}
     pairs = _pairs(Q(pk__in=public.values("pk")))
 

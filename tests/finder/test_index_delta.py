@@ -155,6 +155,26 @@ def test_a_provider_renamed_is_relabelled(varied):
     assert_like_a_full_build(index)
 
 
+def test_a_network_renamed_or_deleted(varied):
+    from regions.models import RegionalNetwork
+
+    network = RegionalNetwork.objects.create(
+        name="Testnetz OWL", slug="testnetz-owl", kind="regionalagentur", description="Ein Netzwerk."
+    )
+    for offer in varied[:3]:
+        offer.network = network
+        offer.save()
+    index = facets.facet_index()
+    assert len(pks_of(index, index.bits["netzwerk"]["testnetz-owl"])) == 3
+    network.name = "Testnetz Ostwestfalen"
+    network.save()
+    assert follow().labels["netzwerk"]["testnetz-owl"] == "Testnetz Ostwestfalen"
+    network.delete()  # the offers' network becomes NULL without a signal of their own
+    index = follow()
+    assert "testnetz-owl" not in index.bits["netzwerk"] and "testnetz-owl" not in index.labels.get("netzwerk", {})
+    assert_like_a_full_build(index)
+
+
 def test_a_scheduled_publication_joins_when_its_time_comes(varied, pivots):
     due = timezone.now() + datetime.timedelta(hours=1)
     scheduled = make_offer(title="Geplanter Fachtag", published_at=due, topics=["Robotik"])
