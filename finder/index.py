@@ -45,7 +45,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db import close_old_connections
+from django.db import connections
 from django.db.models import F, IntegerField, Q, Value
 from django.utils import timezone
 
@@ -345,6 +345,14 @@ def _follow(state):
         now = timezone.now()
         counter = freshness.counter_of(state.version)
         base = _latest.peek("latest")
+        thread = _rebuild["thread"]
+        if base is None and thread is not None:  # the worker's first build is under way (warm_up): wait for it
+            _follow_lock.release()
+            try:
+                thread.join()
+            finally:
+                _follow_lock.acquire()
+            base = _latest.peek("latest")
         if base is None:
             index = _build(now, state.day, counter)
         elif base.counter > counter:  # a state read before a newer one was followed, or a restored database
@@ -399,6 +407,12 @@ def _derive(base, counter, today, now):
     return index
 
 
+def warm_up():
+    """Build the index in the background as a worker starts (gunicorn.conf.py), not in its first request."""
+    if _latest.peek("latest") is None:
+        _rebuild_later()
+
+
 def _rebuild_later():
     """Start a full build in a background thread (one at a time); False when BUILD_IN_BACKGROUND is off."""
     if not BUILD_IN_BACKGROUND:
@@ -423,7 +437,12 @@ def _rebuild_in_background():
         logger.exception("facet index: background build failed")
         _rebuild["thread"] = None
     finally:
-        close_old_connections()
+        _close_connections()
+
+
+def _close_connections():
+    """Close the background thread's own database connections (nobody else uses them)."""
+    connections.close_all()
 
 
 def _fresh(base, counter, now):

@@ -261,7 +261,7 @@ def test_a_region_change_rebuilds_outside_the_request_and_is_not_cached(varied, 
 
     monkeypatch.setattr(facets, "BUILD_IN_BACKGROUND", True)
     monkeypatch.setattr(facets.threading, "Thread", Thread)
-    monkeypatch.setattr(facets, "close_old_connections", lambda: None)
+    monkeypatch.setattr(facets, "_close_connections", lambda: None)
     lippe = Region.objects.get(slug="kreis-lippe")
     lippe.name = "Kreis Lippe (neu)"
     lippe.save()
