@@ -142,6 +142,7 @@ def changes(rng):
         coverage = list(template.coverage.all())
         with transaction.atomic():
             template.pk = None
+            template._state.adding = True
             template.slug = f"bench-neu-{secrets.token_hex(6)}"
             template.published_at = timezone.now()
             template.save()
@@ -163,6 +164,7 @@ def changes(rng):
         template = some_offer()
         with transaction.atomic():
             template.pk = None
+            template._state.adding = True
             template.slug = f"bench-geplant-{secrets.token_hex(6)}"
             template.published_at = timezone.now() + datetime.timedelta(seconds=1)
             template.save()

@@ -46,7 +46,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db import connections
-from django.db.models import F, IntegerField, Q, Value
+from django.db.models import F, IntegerField, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from allianz_portal import freshness
@@ -548,10 +549,8 @@ def _apply(base, changed, reload, now, today, counter):
     orders = dict(base.orders)
     bit_order = base.bit_order
     if out or moved:
-        for sort, ordering in ORDERINGS.items():
-            orders[sort], ascending = _reordered(base.orders[sort], out, list(moved), ordering, pks, positions, public)
-            if sort == "neu":
-                bit_order = bit_order and ascending
+        orders, ascending = _reordered(base, out, list(moved), pks, positions, public)
+        bit_order = bit_order and ascending
     index = FacetIndex(
         positions=positions,
         bits=bits,
@@ -598,75 +597,99 @@ def _changed_bits(previous, cleared, additions, size):
     return previous if result is None else result
 
 
-def _reordered(order, out, moved, ordering, pks, positions, public):
-    """(`order` without the positions `out`, with the positions `moved` placed where the database sorts
-    them, whether the moved ones keep the positions ascending). A copy; `order` is not changed."""
-    if len(order) + len(moved) < PIVOTS_FROM or len(moved) > MAX_PLACED:
-        order = _order(public, ordering, positions, len(pks))
-        return order, all(a < b for a, b in itertools.pairwise(order))
-    if len(out) <= MAX_PLACED:
-        order = array("l", order)
-        for position in out:
-            del order[order.index(position)]
-    else:
-        order = array("l", (position for position in order if position not in out))
+def _reordered(base, out, moved, pks, positions, public):
+    """({sort: base's order without the positions `out`, with the positions `moved` placed where the
+    database sorts them}, whether "neu" still ascends through the moved ones). Copies; `base` is unchanged."""
+    if len(base.pks) + len(moved) < PIVOTS_FROM or len(moved) > MAX_PLACED:
+        orders = {sort: _order(public, ordering, positions, len(pks)) for sort, ordering in ORDERINGS.items()}
+        return orders, all(a < b for a, b in itertools.pairwise(orders["neu"]))
+    orders = {}
+    for sort, order in base.orders.items():
+        if len(out) <= MAX_PLACED:
+            order = array("l", order)
+            for position in out:
+                del order[order.index(position)]
+        else:
+            order = array("l", (position for position in order if position not in out))
+        orders[sort] = order
     if moved:
-        _place(order, moved, ordering, pks)
-    ascending = True
+        _place(orders, moved, pks)
+    order = orders["neu"]
     for position in moved:
         place = order.index(position)
         if (place and order[place - 1] > position) or (place + 1 < len(order) and order[place + 1] < position):
-            ascending = False
-            break
-    return order, ascending
+            return orders, False
+    return orders, True
 
 
-def _place(order, moved, ordering, pks):
-    """Insert the positions `moved` into `order` (in place) where the database's ORDER BY puts them.
+def _ranks(pks):
+    """{pk: (place in each order of ORDERINGS among these offers)} – one query, the database's collation."""
+    if not pks:
+        return {}
+    offers = Offer.objects.all()
+    if connections[offers.db].vendor == "postgresql":  # one array parameter instead of one per pk
+        offers = offers.extra(where=[f'"{Offer._meta.db_table}"."id" = ANY(%s)'], params=[list(pks)])
+    else:
+        offers = offers.filter(pk__in=list(pks))
+    windows = {f"rank_{sort}": Window(RowNumber(), order_by=ordering) for sort, ordering in ORDERINGS.items()}
+    return {pk: ranks for pk, *ranks in offers.annotate(**windows).values_list("pk", *windows).order_by()}
 
-    Two queries, whatever the size: the moved offers sorted among every √n-th offer of the order
-    (pivots) say which segment each falls into; then the affected segments and their moved offers,
-    sorted together, give the exact places. The database's collation decides, as in `_order`.
+
+def _place(orders, moved, pks):
+    """Insert the positions `moved` into every order of `orders` (in place) where the database's ORDER BY
+    puts them.
+
+    Two queries for all orders, whatever the size: the moved offers ranked among every √n-th offer of
+    each order (pivots) say which segment each falls into; then the affected segments and their moved
+    offers, ranked together, give the exact places. The database's collation decides, as in `_order`.
     """
-    step = max(1, math.isqrt(len(order)))
-    pivots = {pks[position]: number for number, position in enumerate(order[::step])}
+    sorts = list(ORDERINGS)
+    steps = {sort: max(1, math.isqrt(len(orders[sort]))) for sort in sorts}
+    pivots = {
+        sort: {pks[position]: number for number, position in enumerate(orders[sort][:: steps[sort]])} for sort in sorts
+    }
     moving = {pks[position]: position for position in moved}
-    segment_of = {}  # moved position -> number of the pivot before it
-    first = []  # moved positions before the first pivot, in order
-    last = -1
-    for pk in Offer.objects.filter(pk__in=[*pivots, *moving]).order_by(*ordering).values_list("pk", flat=True):
-        if pk in pivots:
-            last = pivots[pk]
-        elif pk in moving:
-            if last < 0:
-                first.append(moving[pk])
-            segment_of[moving[pk]] = last
-    lost = [position for position in moved if position not in segment_of]  # gone meanwhile: put last
-    numbers = set(segment_of.values()) - {-1}
-    members = {}  # pk -> segment number
-    where = {}  # pk -> position
-    for number in numbers:
-        for position in order[number * step : (number + 1) * step]:
-            members[pks[position]] = number
-            where[pks[position]] = position
-    for position, number in segment_of.items():
-        if number >= 0:
-            members[pks[position]] = number
-            where[pks[position]] = position
-    sequences = defaultdict(list)
-    if first:
-        sequences[-1] = first
-    if members:
-        for pk in Offer.objects.filter(pk__in=list(members)).order_by(*ordering).values_list("pk", flat=True):
-            sequences[members.pop(pk)].append(where[pk])
-    for pk, number in members.items():  # rows that vanished between the queries keep their segment
-        sequences[number].append(where[pk])
-    for number in sorted(sequences, reverse=True):
-        if number == -1:
-            order[0:0] = array("l", sequences[number])
-        else:
-            order[number * step : (number + 1) * step] = array("l", sequences[number])
-    order.extend(lost)
+    ranked = _ranks(set(moving).union(*pivots.values()))
+    members, where, first, lost = {}, {}, {}, {}
+    for column, sort in enumerate(sorts):
+        step, order = steps[sort], orders[sort]
+        members[sort], where[sort], first[sort] = {}, {}, []
+        segment_of = {}  # moved position -> number of the pivot before it
+        last = -1
+        chosen = [pk for pk in ranked if pk in pivots[sort] or pk in moving]
+        for pk in sorted(chosen, key=lambda pk: ranked[pk][column]):
+            if pk in pivots[sort]:
+                last = pivots[sort][pk]
+            elif last < 0:
+                first[sort].append(moving[pk])
+            else:
+                segment_of[moving[pk]] = last
+        lost[sort] = [p for p in moved if p not in segment_of and p not in first[sort]]  # gone meanwhile
+        for number in set(segment_of.values()):
+            for position in order[number * step : (number + 1) * step]:
+                members[sort][pks[position]] = number
+                where[sort][pks[position]] = position
+        for position, number in segment_of.items():
+            members[sort][pks[position]] = number
+            where[sort][pks[position]] = position
+    ranked = _ranks(set().union(*members.values()))
+    for column, sort in enumerate(sorts):
+        step, order = steps[sort], orders[sort]
+        sequences = defaultdict(list)
+        if first[sort]:
+            sequences[-1] = first[sort]
+        found = sorted((pk for pk in members[sort] if pk in ranked), key=lambda pk: ranked[pk][column])
+        for pk in found:
+            sequences[members[sort][pk]].append(where[sort][pk])
+        for pk, number in members[sort].items():  # rows that vanished between the queries keep their segment
+            if pk not in ranked:
+                sequences[number].append(where[sort][pk])
+        for number in sorted(sequences, reverse=True):
+            if number == -1:
+                order[0:0] = array("l", sequences[number])
+            else:
+                order[number * step : (number + 1) * step] = array("l", sequences[number])
+        order.extend(lost[sort])
 
 
 ROW_FIELDS = (
