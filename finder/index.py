@@ -499,7 +499,7 @@ def _apply(base, changed, reload, now, today, counter):
     old = [base.positions[pk] for pk in touched if pk in base.positions]
     cleared = _mask(old, size)
 
-    until, keys = array("l", base.until), array("q", base.keys)
+    until, keys = base.until[:], base.keys[:]
     until.extend(-1 for _ in added)
     keys.extend(0 for _ in added)
     for position in removed:
@@ -529,11 +529,11 @@ def _apply(base, changed, reload, now, today, counter):
     partly = _changed_bits(base.partly, cleared, partly_positions, size)
     removed_mask = _mask(removed, size)
     alive = (base.alive & ~removed_mask) | _mask((positions[pk] for pk in added), size)
-    if today != base.day:  # midnight (or a mocked clock): "aktuell" from each offer's last current day
-        day = today.toordinal()
-        current = _mask((position for position, last in enumerate(until) if last >= day), size) & alive
-    else:
-        current = (base.current & ~cleared) | _mask(current_positions, size)
+    current = (base.current & ~cleared) | _mask(current_positions, size)  # the changed offers, for `today`
+    if today != base.day:  # midnight (or a mocked clock): the offers whose last current day lies in between
+        low, high = sorted((base.day.toordinal(), today.toordinal()))
+        flipped = _mask((position for position, last in enumerate(until) if low <= last < high), size)
+        current = current & ~flipped if today > base.day else current | (flipped & alive)
 
     for name in ("thema", "zielgruppe", "dimension", "anbieter", "netzwerk"):
         if bits[name] is base.bits[name] and not new_labels.get(name):
@@ -606,20 +606,36 @@ def _reordered(base, out, moved, pks, positions, public):
     orders = {}
     for sort, order in base.orders.items():
         if len(out) <= MAX_PLACED:
-            order = array("l", order)
-            for position in out:
-                del order[order.index(position)]
+            raw = order.tobytes()
+            cuts = sorted(place for place in (_find(raw, position) for position in out) if place >= 0)
+            order = array("l")
+            start = 0
+            for place in cuts:
+                order.frombytes(raw[start * 8 : place * 8])
+                start = place + 1
+            order.frombytes(raw[start * 8 :])
         else:
             order = array("l", (position for position in order if position not in out))
         orders[sort] = order
     if moved:
         _place(orders, moved, pks)
     order = orders["neu"]
+    raw = order.tobytes()
     for position in moved:
-        place = order.index(position)
+        place = _find(raw, position)
         if (place and order[place - 1] > position) or (place + 1 < len(order) and order[place + 1] < position):
             return orders, False
     return orders, True
+
+
+def _find(raw, position):
+    """The index of `position` in an array("l") given as bytes (-1: absent): a memchr-fast byte search
+    instead of array.index, which compares Python ints one by one (≈ 0.1 s through 1M)."""
+    needle = array("l", [position]).tobytes()
+    found = raw.find(needle)
+    while found > 0 and found % 8:
+        found = raw.find(needle, found + 1)
+    return found // 8 if found >= 0 else -1
 
 
 def _ranks(pks):
