@@ -772,12 +772,14 @@ def _regions_for(region_ids):
     def regions_for(coverage_slugs):
         key = frozenset(coverage_slugs)
         if key not in cache:
-            covered = frozenset().union(*(sets.get(region_ids[slug], ()) for slug in key))
+            # .get: a region created after the index was built is unknown to it until the rebuild it
+            # triggers is ready (module docstring); meanwhile its offers count for their known regions.
+            covered = frozenset().union(*(sets.get(region_ids.get(slug), ()) for slug in key))
             full, partial = coverage.served_region_ids(covered, sets)
             # Plus the coverage regions themselves (a new cooperation region without members yet).
             cache[key] = (
-                key | frozenset(id_to_slug[region_id] for region_id in full),
-                frozenset(id_to_slug[region_id] for region_id in partial) - key,
+                key | frozenset(id_to_slug[region_id] for region_id in full if region_id in id_to_slug),
+                frozenset(id_to_slug[region_id] for region_id in partial if region_id in id_to_slug) - key,
             )
         return cache[key]
 

@@ -246,13 +246,12 @@ def test_remembered_searches_and_masks_do_not_survive_a_change(varied):
     assert varied[0].pk in finding.search(index, "Robotik").pks
 
 
-def test_a_region_change_rebuilds_outside_the_request_and_is_not_cached(varied, monkeypatch):
-    """Regions are reference data: a change may move every offer's region bits, so the process rebuilds
-    in a background thread and meanwhile answers from the previous index without caching the page."""
-    first = facets.facet_index()
+@pytest.fixture
+def background(monkeypatch):
+    """Background rebuilds on; the thread's work is collected and run by the test itself."""
     started = []
 
-    class Thread:  # the background thread, run by hand below
+    class Thread:
         def __init__(self, target, **kwargs):
             self.target = target
 
@@ -262,6 +261,14 @@ def test_a_region_change_rebuilds_outside_the_request_and_is_not_cached(varied, 
     monkeypatch.setattr(facets, "BUILD_IN_BACKGROUND", True)
     monkeypatch.setattr(facets.threading, "Thread", Thread)
     monkeypatch.setattr(facets, "_close_connections", lambda: None)
+    return started
+
+
+def test_a_region_change_rebuilds_outside_the_request_and_is_not_cached(varied, background):
+    """Regions are reference data: a change may move every offer's region bits, so the process rebuilds
+    in a background thread and meanwhile answers from the previous index without caching the page."""
+    first = facets.facet_index()
+    started = background
     lippe = Region.objects.get(slug="kreis-lippe")
     lippe.name = "Kreis Lippe (neu)"
     lippe.save()
@@ -273,6 +280,18 @@ def test_a_region_change_rebuilds_outside_the_request_and_is_not_cached(varied, 
     started[0]()  # the thread's work: a full build, installed as the base of the next delta
     index = facets.facet_index()
     assert not index.provisional and index.labels["region"]["kreis-lippe"] == "Kreis Lippe (neu)"
+    assert_like_a_full_build(index)
+
+
+def test_a_new_region_and_its_offer_are_served_while_the_rebuild_runs(varied, background):
+    facets.facet_index()
+    fresh = Region.objects.create(name="Neue Kooperationsregion", slug="neue-region", kind=Region.Kind.COOPERATION)
+    offer = make_offer(title="Für die neue Region", coverage=[fresh])
+    index = follow()
+    assert index.provisional and offer.pk in pks_of(index, index.everything)
+    background[0]()
+    index = facets.facet_index()
+    assert pks_of(index, index.region("neue-region")) == {offer.pk}
     assert_like_a_full_build(index)
 
 
