@@ -109,7 +109,9 @@ def test_publish_unpublish_delete_and_topics(varied, monkeypatch, sort_by_pivots
     if sort_by_pivots:
         monkeypatch.setattr(facets, "PIVOTS_FROM", 0)
     facets.facet_index()
-    new = make_offer(title="Neues Wasserstoff-Labor", topics=["Wasserstoff", "Brandneues Thema"])
+    new = make_offer(
+        title="Neues Wasserstoff-Labor", topics=["Wasserstoff", "Brandneues Thema"], published_at=timezone.now()
+    )
     index = follow()
     assert index.select(index.everything, "neu", 0, 1) == [new.pk]
     assert "brandneues-thema" in index.labels["thema"]
