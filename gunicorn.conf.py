@@ -17,3 +17,10 @@ control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Longest request line gunicorn takes (its maximum): nginx in front refuses longer ones first with its German 414.
 limit_request_line = 8190
+
+
+def post_worker_init(worker):
+    """Each worker builds its facet index in a background thread at once, not in its first request."""
+    from finder.index import warm_up
+
+    warm_up()

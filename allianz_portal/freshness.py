@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.db import connections, router
-from django.db.models import F
 from django.utils import timezone
 
-from .models import DataVersion
+from .models import ContentChange, DataVersion
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,10 @@ class StateMemo:
             value = build()
             self.put(full_key, value)
             return value
+
+    def peek(self, full_key):
+        """The value under `full_key`, or None (nothing is built)."""
+        return self._values.get(full_key)
 
     def put(self, full_key, value):
         with _lock:
@@ -126,15 +129,80 @@ def _read_version():
     return f"{counter}.{int(changed_at.timestamp() * 1_000_000)}", changed_at
 
 
-def bump_data_version(**kwargs):
+CHANGE_LOG_KEEP = 20_000  # versions whose ContentChange rows are kept (older copies are rebuilt)
+_BUMP_SQL = (
+    "UPDATE allianz_portal_dataversion SET counter = counter + 1, changed_at = %s WHERE id = 1 RETURNING counter"
+)
+
+
+def bump_data_version(sender=None, instance=None, changed=(), **kwargs):
     """Signal receiver: any content change makes every cached page, count and memo stale.
 
     An UPDATE inside the caller's transaction: other requests see the new version together with the
-    change, never before it (so nothing old can be cached under the new version).
+    change, never before it (so nothing old can be cached under the new version). The row lock it takes
+    also orders the versions as their transactions commit.
+
+    Writes what changed (`ContentChange`, same transaction): the saved or deleted object, or for a
+    many-to-many change the object and the related pks; `changed` names further (label, pk) pairs for
+    callers without a signal (bulk imports). A call that names nothing logs one row without a label:
+    "something changed", and readers rebuild what they derived.
     """
-    updated = DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1, changed_at=timezone.now())
-    if not updated:
+    connection = connections[router.db_for_write(DataVersion)]
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL, [timezone.now()])
+        row = cursor.fetchone()
+    if row is None:
         DataVersion.objects.get_or_create(pk=1, defaults={"changed_at": timezone.now()})
+        return bump_data_version(sender=sender, instance=instance, changed=changed, **kwargs)
+    version = row[0]
+    source = sender._meta.label_lower if sender is not None else ""
+    entries = [(label, pk) for label, pk in changed]
+    if instance is not None:
+        entries.append((instance._meta.label_lower, instance.pk))
+        model, pk_set = kwargs.get("model"), kwargs.get("pk_set")
+        if model is not None:  # m2m_changed: the other side's objects
+            entries += [(model._meta.label_lower, pk) for pk in sorted(pk_set or ())]
+    rows = [ContentChange(version=version, source=source, label=label, object_pk=pk) for label, pk in entries]
+    ContentChange.objects.using(connection.alias).bulk_create(rows or [ContentChange(version=version, source=source)])
+    if version % 1000 == 0:
+        ContentChange.objects.using(connection.alias).filter(version__lte=version - CHANGE_LOG_KEEP).delete()
+
+
+def counter_of(version):
+    """The DataVersion counter of a ContentState.version string."""
+    return int(version.split(".", 1)[0])
+
+
+def changes_between(first, last):
+    """{version: [(source, label, pk), …]} for every version from `first` to `last` (both included), one
+    query; None when a version in between left no row (changed without saying what, or pruned)."""
+    if last - first >= CHANGE_LOG_KEEP:
+        return None
+    connection = connections[router.db_for_read(DataVersion)]
+    rows = (
+        ContentChange.objects.using(connection.alias)
+        .filter(version__gte=first, version__lte=last)
+        .values_list("version", "source", "label", "object_pk")
+    )
+    found = {}
+    for version, source, label, pk in rows:
+        found.setdefault(version, []).append((source, label, pk))
+    if len(found) != max(0, last - first + 1):
+        return None
+    return found
+
+
+_provisional = contextvars.ContextVar("provisional_content", default=False)
+
+
+def mark_provisional():
+    """Say that this request shows content known to lag behind the current state (a derived copy still
+    being rebuilt): its response must not be cached under the state's key (allianz_portal.pagecache)."""
+    _provisional.set(True)
+
+
+def is_provisional():
+    return _provisional.get()
 
 
 def data_version():
@@ -167,9 +235,11 @@ class request_state:
     def __enter__(self):
         self.state = self.state or content_state()
         self._token = _state_in_request.set(self.state)
+        self._provisional = _provisional.set(False)
         return self.state
 
     def __exit__(self, *exc):
+        _provisional.reset(self._provisional)
         _state_in_request.reset(self._token)
 
 

@@ -20,6 +20,29 @@ class DataVersion(models.Model):
         return f"{self.counter} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
+class ContentChange(models.Model):
+    """What one raise of the DataVersion changed: one row per changed object, written in the same
+    transaction (allianz_portal.freshness.bump_data_version).
+
+    Processes that keep something derived from the content (the finder's facet index) read the rows of
+    the versions since their copy and update only what changed. A version without any row, or a row
+    with an empty `label`, says "something changed, nobody said what". Rows older than
+    `freshness.CHANGE_LOG_KEEP` versions are deleted; a process whose copy is older rebuilds it.
+    """
+
+    version = models.BigIntegerField("Datenstand", db_index=True)
+    source = models.CharField("Quelle", max_length=100, blank=True)  # model saved/deleted, or the m2m table
+    label = models.CharField("Modell", max_length=100, blank=True)  # the changed object's model ("" = unknown)
+    object_pk = models.BigIntegerField("Objekt", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Inhaltsänderung"
+        verbose_name_plural = "Inhaltsänderungen"
+
+    def __str__(self):
+        return f"{self.version}: {self.label or '?'} {self.object_pk or ''}".strip()
+
+
 class OutgoingMail(models.Model):
     """A mail the portal sends, stored before it is handed to a task: a failed delivery is retried,
     never lost (allianz_portal/mailing.py). Rows keep no more than delivery needs; the retention task

@@ -130,6 +130,7 @@ def _cacheable(request, response):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not (session is not None and session.accessed)
         and not (nonce is not None and bool(nonce))
+        and not freshness.is_provisional()
     )
 
 

@@ -74,7 +74,7 @@ class Finding:
     def _relevance_page(self, bits, start, stop):
         """pks from `start` to `stop` in the engine's order, among the offers in `bits`."""
         positions = self.index.positions
-        flags = bits.to_bytes((len(positions) + 8) // 8, "little")
+        flags = bits.to_bytes((len(self.index.pks) + 8) // 8, "little")
         found = []
         for pk in self.result.pks:
             position = positions.get(pk)
@@ -106,7 +106,7 @@ def find(params, index=None):
 
 def search(index, text):
     """search.engine's ranked result for `text` among the index's offers, remembered with the index."""
-    return index.remembered_search(text, lambda: engine.search(text, index.positions))
+    return index.remembered_search(text, lambda: engine.search(text, index.newest_places()))
 
 
 def _candidates(filters, search_bits, with_place=True, current_only=None):

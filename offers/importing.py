@@ -389,8 +389,8 @@ def write(plan, user=None, progress=None):
         if progress is not None:
             progress(min(start + size, len(rows)), len(rows))
     if outcome.created or outcome.updated:
-        with transaction.atomic():
-            bump_data_version()
+        with transaction.atomic():  # bulk writes send no signals: name the offers for the facet index
+            bump_data_version(changed=[("offers.offer", row.offer.pk) for row in rows if row.offer.pk is not None])
     return outcome
 
 

@@ -20,11 +20,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(monkeypatch):
     from django.core.cache import cache
 
     from allianz_portal import freshness
 
+    # A rebuild of the facet index runs in the request, not in a thread that cannot see the test's transaction.
+    monkeypatch.setattr("finder.index.BUILD_IN_BACKGROUND", False)
     cache.clear()
     freshness.forget()  # process-local memos (facet index) go with the cache
     yield
