@@ -22,11 +22,12 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connections, router
+import numpy as np
+from django.db import router
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from . import analysis
+from . import analysis, postings
 from .indexing import PART, WHOLE
 
 FIELD_WEIGHTS = {"title": 10.0, "topic_names": 7.0, "summary": 5.0, "description": 3.0, "provider_name": 2.0}
@@ -38,7 +39,6 @@ PROXIMITY_BONUS = {"title": 4.0, "summary": 2.0}
 PROXIMITY_POOL = 100  # the best full matches looked at for proximity
 PARTIAL_BELOW = 10  # fewer full matches than this: partial matches follow
 MAX_GROUPS = 8
-MAX_SUBQUERIES = 400  # per statement (SQLite allows 500 compound SELECTs)
 _EXCLUDED = re.compile(r"(?:^|\s)-([^\W_][\w.-]*)")
 _EMAIL = re.compile(r"\S+@\S+")
 _PHONE = re.compile(r"\+?\d[\d\s/().-]{5,}\d")
@@ -118,31 +118,53 @@ def _run(text):
     groups = query_groups(positive)
     if not groups:
         return Result(text, searchable=False)
-    hits = term_hits({term for group in groups for term in group.terms()} | set(excluded))
-    allowed = _public_positions()
-    group_weights = [_group_weights(group, hits) for group in groups]
-    blocked = set().union(*(hits.get(term, {}) for term in excluded)) if excluded else set()
-    scores, counts = defaultdict(float), Counter()
-    for weights in group_weights:
-        for pk, weight in weights.items():
-            if pk in allowed and pk not in blocked:
-                scores[pk] += weight
-                counts[pk] += 1
+    found = _postings({term for group in groups for term in group.terms()} | set(excluded))
+    public = _public_arrays()
+    group_weights = [_group_weights(group, found) for group in groups]
+    blocked = np.unique(np.concatenate([found[term][0] for term in excluded])) if excluded else None
     result = Result(text)
-    result.unmatched = [group for group, weights in zip(groups, group_weights, strict=True) if not weights]
+    result.unmatched = [group for group, (pks, _w) in zip(groups, group_weights, strict=True) if not len(pks)]
     result.groups = groups
     needed = len(groups)
-    full = [pk for pk in scores if counts[pk] == needed]
-    result.full = set(full)
-    bonus = _proximity(groups, full, scores) if len(groups) > 1 else {}
-    rank = allowed.__getitem__
-    ordered = sorted(full, key=lambda pk: (-(scores[pk] + bonus.get(pk, 0.0)), rank(pk)))
+    # Per public offer (its position in the facet index, i.e. "newest first"): score and matched groups.
+    scores = np.zeros(len(public.pks), dtype=np.float64)
+    counts = np.zeros(len(public.pks), dtype=np.int16)
+    for pks, weights in group_weights:
+        positions, weights = public.positions_of(pks, weights, blocked)
+        scores[positions] += weights
+        counts[positions] += 1
+    full = np.flatnonzero(counts == needed)  # ascending positions
+    full_scores = scores[full]
+    result.full = set(public.pks[full].tolist())
+    if needed > 1 and len(full):
+        bonus = _proximity(groups, public.pks[_pool(full, full_scores)].tolist())
+        if bonus:
+            extra = np.array([bonus.get(pk, 0.0) for pk in public.pks[full].tolist()])
+            full_scores = full_scores + extra
+    ordered = full[_by_score(full_scores)]
     if len(full) < PARTIAL_BELOW and needed > 1:
         least = max(1, math.ceil(needed / 2))
-        partial = [pk for pk in scores if least <= counts[pk] < needed]
-        ordered += sorted(partial, key=lambda pk: (-counts[pk], -scores[pk], rank(pk)))
-    result.pks = ordered
+        partial = np.flatnonzero((counts >= least) & (counts < needed))
+        partial = partial[np.lexsort((partial, -scores[partial], -counts[partial]))]
+        ordered = np.concatenate([ordered, partial])
+    result.pks = public.pks[ordered].tolist()
     return result
+
+
+def _by_score(scores):
+    """The order of `scores` (of ascending positions): highest first, ties in position order."""
+    if not len(scores):
+        return np.empty(0, dtype=np.int64)
+    # Few distinct scores (sums of class weights): rank them, then one stable integer sort.
+    values, ranks = np.unique(-scores, return_inverse=True)
+    return np.argsort(ranks.astype(np.int32 if len(values) > 32767 else np.int16), kind="stable")
+
+
+def _pool(full, scores):
+    """Indexes (into `full`) of the PROXIMITY_POOL best full matches, ties in position order."""
+    if len(full) <= PROXIMITY_POOL:
+        return np.arange(len(full))
+    return _by_score(scores)[:PROXIMITY_POOL]
 
 
 def query_groups(text):
@@ -236,64 +258,112 @@ def _synonym_table():
 
 
 def term_hits(terms):
-    """{term: {pk: best class weight}} – which offers hold each term, from the full-text index."""
+    """{term: {pk: best class weight}} – which offers hold each term, from the full-text index (through
+    this process's postings)."""
+    weights = postings.class_weights()
+    return {
+        term: dict(zip(pks.tolist(), weights[codes].tolist(), strict=True))
+        for term, (pks, codes) in _postings(terms).items()
+        if len(pks)
+    }
+
+
+def _postings(terms):
+    """{term: (pks, codes)} for `terms`: this process's postings, first brought in step with the content."""
     from offers.models import Offer
 
     alias = router.db_for_read(Offer)
-    connection = connections[alias]
-    parts = [(term, cls) for term in sorted(terms) for cls in CLASS_WEIGHT]
-    hits = defaultdict(dict)
-    for start in range(0, len(parts), MAX_SUBQUERIES):
-        chunk = parts[start : start + MAX_SUBQUERIES]
-        if connection.vendor == "postgresql":
-            select = "SELECT offer_id, %s FROM search_offerdocument WHERE vector @@ CAST(%s AS tsquery)"
-            params = [p for term, cls in chunk for p in (f"{cls}{term}", f"'{cls}{term}'")]
-        else:
-            select = "SELECT rowid, %s FROM search_offerdocument_fts WHERE search_offerdocument_fts MATCH %s"
-            params = [p for term, cls in chunk for p in (f"{cls}{term}", f'"{cls}{term}"')]
-        sql = " UNION ALL ".join([select] * len(chunk))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for pk, token in cursor.fetchall():
-                term, weight = token[1:], CLASS_WEIGHT[token[0]]
-                found = hits[term]
-                if weight > found.get(pk, 0.0):
-                    found[pk] = weight
-    return hits
+    memo = postings.memo()
+    memo.follow(_content_version(), alias)
+    return memo.get(terms, alias)
 
 
-def _group_weights(group, hits):
-    weights = {}
+def _group_weights(group, found):
+    """(pks ascending, weights) of the offers matching `group`: per alternative the weakest of its terms'
+    classes times the alternative's factor, the best alternative per offer."""
+    weights = postings.class_weights()
+    parts = []
     for terms, factor in group.alternatives:
-        found = [hits.get(term, {}) for term in terms]
-        if not all(found):
+        lists = [found[term] for term in terms]
+        if not all(len(pks) for pks, _codes in lists):
             continue
-        smallest = min(found, key=len)
-        for pk in smallest:
-            weight = min(f.get(pk, 0.0) for f in found) * factor
-            if weight > weights.get(pk, 0.0):
-                weights[pk] = weight
-    return weights
+        pks, codes = lists[0]
+        best = weights[codes]
+        for other_pks, other_codes in lists[1:]:
+            pks, mine, theirs = np.intersect1d(pks, other_pks, assume_unique=True, return_indices=True)
+            best = np.minimum(best[mine], weights[other_codes][theirs])
+        if len(pks):
+            parts.append((pks, best * factor))
+    if not parts:
+        return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64)
+    if len(parts) == 1:
+        return parts[0]
+    pks = np.concatenate([pks for pks, _w in parts])
+    best = np.concatenate([w for _pks, w in parts])
+    order = np.argsort(pks, kind="stable")
+    pks, best = pks[order], best[order]
+    unique, starts = np.unique(pks, return_index=True)
+    return unique, np.maximum.reduceat(best, starts)
+
+
+class PublicArrays:
+    """The public offers of one facet index as arrays: `pks` by position and each pk's position."""
+
+    def __init__(self, positions):
+        self.pks = np.fromiter(positions.keys(), dtype=np.int64, count=len(positions))
+        size = int(self.pks.max()) + 1 if len(self.pks) else 0
+        self.position = np.full(size, -1, dtype=np.int64)
+        self.position[self.pks] = np.fromiter(positions.values(), dtype=np.int64, count=len(positions))
+
+    def positions_of(self, pks, weights, blocked=None):
+        """(positions, weights) of the public ones among `pks`, without the `blocked` pks."""
+        inside = pks < len(self.position)
+        pks, weights = pks[inside], weights[inside]
+        positions = self.position[pks]
+        keep = positions >= 0
+        if blocked is not None and len(blocked):
+            keep &= ~np.isin(pks, blocked)
+        return positions[keep], weights[keep]
+
+
+def _public_arrays():
+    index = _facet_index()
+    arrays = index.__dict__.get("_search_arrays")
+    if arrays is None:
+        arrays = index.__dict__["_search_arrays"] = PublicArrays(index.positions)
+    return arrays
 
 
 def _public_positions():
+    return _facet_index().positions
+
+
+def _facet_index():
     from offers.facets import facet_index
 
-    return facet_index().positions
+    return facet_index()
 
 
-def _proximity(groups, full, scores):
+def _content_version():
+    """The data version counter of the current content state."""
+    from offers.facets import content_state
+
+    return int(content_state().version.split(".")[0])
+
+
+def forget():
+    """Drop this process's postings (tests call this with the facet memos)."""
+    postings.memo().reset(None)
+
+
+def _proximity(groups, pool):
     """A bonus for the best full matches whose title/summary has neighbouring query words side by side."""
-    from offers.models import Offer
-
-    pool = sorted(full, key=lambda pk: -scores[pk])[:PROXIMITY_POOL]
     if not pool:
         return {}
     term_sets = [group.terms() for group in groups]
     bonus = {}
-    for pk, title, summary in Offer.objects.filter(pk__in=pool).values_list("pk", "title", "summary"):
-        for name, text in (("title", title), ("summary", summary)):
-            sequence = [{word.term, word.joined, *word.pieces} for word in analysis.words(text)]
+    for pk, sequences in postings.memo().sequences_of(pool, _title_and_summary).items():
+        for name, sequence in zip(("title", "summary"), sequences, strict=True):
             pairs = 0
             for first, second in itertools.pairwise(term_sets):
                 if any(first & a and second & b for a, b in itertools.pairwise(sequence)):
@@ -301,6 +371,10 @@ def _proximity(groups, full, scores):
             if pairs:
                 bonus[pk] = bonus.get(pk, 0.0) + PROXIMITY_BONUS[name] * pairs
     return bonus
+
+
+def _title_and_summary(title, summary):
+    return tuple([{word.term, word.joined, *word.pieces} for word in analysis.words(text)] for text in (title, summary))
 
 
 # -- typo correction ------------------------------------------------------------------------------

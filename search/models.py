@@ -16,6 +16,10 @@ class OfferDocument(models.Model):
         "offers.Offer", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
     terms = models.TextField("Suchbegriffe", blank=True)
+    # The data version (allianz_portal.DataVersion.counter) the document was written under, raised in
+    # the same transaction: each process's term postings (search.postings) re-read only the documents
+    # written after the version they are in step with. Empty for documents from before it existed.
+    version = models.BigIntegerField("Datenstand", null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = "Suchdokument"

@@ -24,12 +24,15 @@ def _clear_cache():
     from django.core.cache import cache
 
     from offers import facets
+    from search import engine
 
     cache.clear()
-    facets.forget()  # process-local memos (facet index) go with the cache
+    facets.forget()  # process-local memos (facet index, search postings) go with the cache
+    engine.forget()
     yield
     cache.clear()
     facets.forget()
+    engine.forget()
 
 
 def region(slug):
