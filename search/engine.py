@@ -19,7 +19,7 @@ import itertools
 import math
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,6 +101,11 @@ def search(text):
 
 
 def _search(text):
+    with _one_state():  # the content state read once for the whole search, as inside a request
+        return _search_in_state(text)
+
+
+def _search_in_state(text):
     result = _run(text)
     if not result.searchable:
         return result
@@ -315,6 +320,11 @@ class PublicArrays:
         self.position = np.full(size, -1, dtype=np.int64)
         self.position[self.pks] = np.fromiter(positions.values(), dtype=np.int64, count=len(positions))
 
+    def sorted_pks(self):
+        if not hasattr(self, "_sorted"):
+            self._sorted = np.sort(self.pks)
+        return self._sorted
+
     def positions_of(self, pks, weights, blocked=None):
         """(positions, weights) of the public ones among `pks`, without the `blocked` pks."""
         inside = pks < len(self.position)
@@ -344,6 +354,19 @@ def _facet_index():
     return facet_index()
 
 
+def _one_state():
+    from offers.facets import request_state
+
+    return request_state()
+
+
+def _facet_state_key():
+    """The content state the current facet index belongs to."""
+    from offers.facets import content_state
+
+    return content_state().key
+
+
 def _content_version():
     """The data version counter of the current content state."""
     from offers.facets import content_state
@@ -352,8 +375,11 @@ def _content_version():
 
 
 def forget():
-    """Drop this process's postings (tests call this with the facet memos)."""
+    """Drop this process's postings and vocabulary (tests call this with the facet memos)."""
+    from . import vocabulary as words
+
     postings.memo().reset(None)
+    words.memo().reset()
 
 
 def _proximity(groups, pool):
@@ -406,7 +432,7 @@ def closest_word(word):
     if not allowed:
         return None
     words, counts, display = vocabulary()
-    matches = process.extract(folded, words, scorer=Levenshtein.distance, score_cutoff=allowed, limit=20)
+    matches = process.extract(folded, words, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None)
     matches = [(candidate, distance) for candidate, distance, _ in matches if candidate != folded]
     if not matches:
         return None
@@ -415,28 +441,15 @@ def closest_word(word):
 
 
 def vocabulary():
-    """(folded words, their frequency, their usual spelling) of the public offers' texts."""
-    from offers.facets import per_state
-
-    return per_state("vocabulary", _vocabulary)
-
-
-def _vocabulary():
+    """(folded words, their frequency, their usual spelling) of the public offers' texts: counted once per
+    process, then kept in step with edits (search.vocabulary)."""
     from offers.models import Offer
 
-    counts, spellings = Counter(), defaultdict(Counter)
-    rows = Offer.objects.public().values_list("title", "topic_names", "summary", "description", "provider_name")
-    for row in rows.iterator(chunk_size=2000):
-        for text in row:
-            for match in re.finditer(r"[^\W\d_]{4,}", text or ""):
-                surface = match.group(0)
-                if analysis.is_stop_word(surface):
-                    continue
-                folded = analysis.fold(surface)
-                counts[folded] += 1
-                spellings[folded][surface] += 1
-    display = {folded: spelled.most_common(1)[0][0] for folded, spelled in spellings.items()}
-    return list(counts), counts, display
+    from . import vocabulary as words
+
+    state = _facet_state_key()
+    public = _public_arrays()
+    return words.memo().current(state, public.sorted_pks(), router.db_for_read(Offer))
 
 
 # -- zero-result log -------------------------------------------------------------------------------
