@@ -28,7 +28,7 @@ from django.db import connections
 from .indexing import FIELDS, PART, WHOLE
 
 MAX_ENTRIES = 6_000_000  # offers × terms kept per process (5 bytes each) before the least used terms go
-MAX_CHANGED = 20_000  # documents changed since the memo began; more and it starts afresh
+MAX_CHANGED = 2_000  # changed documents kept (≈ 10 kB each) until every posting has caught up
 MAX_SEQUENCES = 20_000  # analysed titles/summaries kept for the proximity bonus
 MAX_SUBQUERIES = 400  # per statement (SQLite allows 500 compound SELECTs)
 
@@ -70,9 +70,10 @@ class Postings:
             with connections[alias].cursor() as cursor:
                 cursor.execute(sql, [self.seen])
                 rows = cursor.fetchall()
-            if len(self.changed) + len(rows) > MAX_CHANGED:
+            if len(rows) > MAX_CHANGED:
                 self.reset(max([version, *(row[2] for row in rows)]))
                 return
+            self._forget_old_changes(len(rows))
             for pk, terms, doc_version in rows:
                 self.changed[pk] = best_codes(terms)
                 self.log_versions.append(doc_version)
@@ -80,6 +81,23 @@ class Postings:
                 self.sequences.pop(pk, None)
                 self.reads += 1
             self.seen = max([version, *(row[2] for row in rows)])
+
+    def _forget_old_changes(self, coming):
+        """Drop the changes every posting has caught up with; when still too many would be kept, the
+        postings not yet in step go (they are read again when next used) and the changes with them."""
+        floor = min((entry[2] for entry in self.terms.values()), default=self.seen)
+        if len(self.changed) + coming > MAX_CHANGED:
+            for term in [term for term, entry in self.terms.items() if entry[2] != self.seen]:
+                self.entries -= len(self.terms.pop(term)[0])
+            floor = self.seen
+        cut = bisect.bisect_right(self.log_versions, floor)
+        if not cut:
+            return
+        kept = set(self.log_pks[cut:])
+        for pk in self.log_pks[:cut]:
+            if pk not in kept:
+                self.changed.pop(pk, None)
+        del self.log_versions[:cut], self.log_pks[:cut]
 
     # -- postings ----------------------------------------------------------------------------------
 

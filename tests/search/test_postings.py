@@ -128,6 +128,11 @@ def test_an_edit_is_found_by_the_next_search_rereading_only_that_offer():
     assert memo.reads - reads_before == 1, "only the changed offer's document is re-read"
     assert fulltext_statements(queries.captured_queries) == [], "known terms are not read from the index again"
     assert set(engine.search("Robotik").pks) == {offer.pk for n, offer in enumerate(offers) if n != 2}
+    # Every posting has caught up with that edit: the next one lets go of the changed document.
+    offers[3].summary = "Wasserstoff im Betrieb"
+    offers[3].save()
+    assert engine.search("Wasserstoff").pks == [offers[2].pk, offers[3].pk]  # title before summary
+    assert list(memo.changed) == [offers[3].pk]
 
 
 def test_an_offer_indexed_by_another_process_is_found_by_the_next_search():
