@@ -98,6 +98,7 @@ def main(count=200, rebuild=False, edit=False):
     rng = random.Random(7)
     mix = queries(count, rng)
     result = {"vendor": connection.vendor, "offers": Offer.objects.count(), "queries": len(mix)}
+    result["load_before"] = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else None
     if rebuild:
         _count, result["index_build_s"] = timed(index_offers)
     try:
@@ -113,12 +114,16 @@ def main(count=200, rebuild=False, edit=False):
     result["rss_mb_after_state"] = rss_mb()
     result["rss_mb_facet_vocabulary_synonyms"] = round(result["rss_mb_after_state"] - before, 1) if before else None
     for name in ("ranked_cold", "ranked"):
-        timings = []
+        timings, cpu = [], []
         for text in mix:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             engine._search(text)
             timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         result[name] = percentiles(timings)
+        # This process's CPU time alone: what a query costs when the machine is busy with other work
+        # (the database server's share is not in it).
+        result[name + "_cpu"] = percentiles(cpu)
         if name == "ranked_cold":
             result["ranked_cold"]["total_s"] = round(sum(timings) / 1000, 1)
     memo = postings.memo()
@@ -156,6 +161,7 @@ def main(count=200, rebuild=False, edit=False):
         list(view.get_queryset()[0:20])
         page.append((time.perf_counter() - started) * 1000)
     result["list_page_first_20"] = percentiles(page)
+    result["load_after"] = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else None
     print(json.dumps(result, ensure_ascii=False))
 
 

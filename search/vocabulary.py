@@ -22,15 +22,6 @@ MAX_DELTA = 20_000  # offers to add or take off at once; more and the vocabulary
 _fold = functools.lru_cache(maxsize=200_000)(fold)
 
 
-def parse(words):
-    """{surface: count} of a document's words."""
-    found = {}
-    for token in (words or "").split():
-        surface, _colon, count = token.partition(":")
-        found[surface] = int(count) if count else 1
-    return found
-
-
 class Spellings:
     """folded word -> its usual spelling: the most frequent, the alphabetically first on ties."""
 
@@ -115,21 +106,29 @@ class Vocabulary:
             [],
         )
         wanted = set(public.tolist())
+        tokens = Counter()  # "surface[:count]" tokens of all public offers, counted in C first
         for kind, pk, version, words in rows:
             if kind == 0:
                 self.seen = version
-            elif pk in wanted:
-                self._add(words, 1)
+            elif pk in wanted and words:
+                tokens.update(words.split())
+        self._add_tokens(tokens, 1)
         self.public = public
         self.full_counts = 1
 
     def _add(self, words, sign):
+        self._add_tokens(Counter((words or "").split()), sign)
+
+    def _add_tokens(self, tokens, sign):
+        """Add (sign 1) or take off (-1) {"surface[:count]" token: how many documents have it}."""
         counts, spellings = self.counts, self.spellings
-        for surface, count in parse(words).items():
+        for token, documents in tokens.items():
+            surface, _colon, count = token.partition(":")
+            occurrences = sign * documents * (int(count) if count else 1)
             folded = _fold(surface)
-            counts[folded] += sign * count
+            counts[folded] += occurrences
             spelled = spellings[folded]
-            spelled[surface] += sign * count
+            spelled[surface] += occurrences
             if spelled[surface] <= 0:
                 del spelled[surface]
             if counts[folded] <= 0:
