@@ -5,14 +5,16 @@
    editors keep (search.models.Synonym, expanded here at query time).
 2. The database's full-text index (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL) answers one
    thing only: which offers hold a term, in which field, as a whole word or as a compound part.
-   Both databases store the same terms, so they give the same answer.
-3. Ranking happens here, in Python, identically for both: per group its best field weight
+   Both databases store the same terms, so they give the same answer. Each process keeps these
+   answers per term as arrays (search.postings) and follows edits by re-reading only the changed
+   offers' documents.
+3. Ranking happens here, as numpy array operations, identically for both: per group its best field weight
    (title > topics > summary > description > provider; compound parts and synonyms count less),
    summed; a bonus when neighbouring query words stand next to each other in the title or summary;
    ties by the facet index's "newest first" order. Offers matching every group come first; when
    they are few, offers matching most of the groups follow ("partial" matches).
-4. A word that matches nothing at all is corrected to the closest known word (rapidfuzz); correctly
-   spelled words are never touched.
+4. A word that matches nothing at all is corrected to the closest known word (rapidfuzz) of the public
+   offers (search.vocabulary, kept in step with edits); correctly spelled words are never touched.
 """
 
 import itertools

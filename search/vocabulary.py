@@ -73,9 +73,10 @@ class Vocabulary:
             "SELECT 0, 0, counter, NULL FROM allianz_portal_dataversion WHERE id = 1",
             "SELECT 1, offer_id, version, words FROM search_documentchange WHERE version > %s",
             "SELECT 2, offer_id, version, words FROM search_offerdocument WHERE offer_id IN "
-            "(SELECT offer_id FROM search_documentchange WHERE version > %s)"
-            + (f" OR offer_id IN ({marks})" if moved else ""),
+            "(SELECT offer_id FROM search_documentchange WHERE version > %s)",
         ]
+        if moved:  # a branch of its own: with OR, PostgreSQL would scan every document
+            sql.append(f"SELECT 2, offer_id, version, words FROM search_offerdocument WHERE offer_id IN ({marks})")
         rows = _fetch(alias, " UNION ALL ".join(sql), [self.seen, self.seen, *moved])
         version = next(row[2] for row in rows if row[0] == 0)
         changes = sorted((row[2], row[1], row[3]) for row in rows if row[0] == 1)
