@@ -237,11 +237,28 @@ def _longest_synonym(words, index, synonyms):
     return None
 
 
+_synonyms = {}  # {"key": the synonyms' fingerprint, "table": their table}, per process
+
+
 def synonym_table():
-    """{term tuple: [term tuples it also finds]} from the active synonyms, once per content state."""
+    """{term tuple: [term tuples it also finds]} from the active synonyms: analysed again only when the
+    synonyms changed (their number, id sum or latest change – checked once per content state)."""
     from offers.facets import per_state
 
-    return per_state("synonyms", _synonym_table)
+    key = per_state("synonyms", _synonym_key)
+    if _synonyms.get("key") != key:
+        table = _synonym_table()
+        with _lock:
+            _synonyms.update(key=key, table=table)
+    return _synonyms["table"]
+
+
+def _synonym_key():
+    from django.db.models import Count, Max, Sum
+
+    from .models import Synonym
+
+    return tuple(Synonym.objects.aggregate(Count("id"), Sum("id"), Max("updated_at")).values())
 
 
 def _synonym_table():
@@ -382,6 +399,7 @@ def forget():
 
     postings.memo().reset(None)
     words.memo().reset()
+    _synonyms.clear()
 
 
 def _proximity(groups, pool):

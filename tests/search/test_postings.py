@@ -17,6 +17,7 @@ from offers.facets import facet_index
 from offers.models import Offer
 from search import analysis, engine, postings, vocabulary
 from search.indexing import index_offers
+from search.models import Synonym
 from tests.conftest import make_offer
 
 from .test_relevance import DATA, load_offers
@@ -224,3 +225,18 @@ def test_unpublished_words_are_never_suggested():
     make_offer(title="Robotik-Werkstatt")
     make_offer(title="Geheimprojekt Zeppelin", status=Offer.Status.DRAFT, published_at=None)
     assert engine.closest_word("Zepelin") is None
+
+
+def test_an_offer_edit_does_not_analyse_the_synonyms_again(monkeypatch):
+    offer = make_offer(title="Robotik-Labor")
+    assert engine.search("Robotik").pks == [offer.pk]
+    calls = []
+    original = engine._synonym_table
+    monkeypatch.setattr(engine, "_synonym_table", lambda: calls.append(1) or original())
+    offer.title = "Robotik-Testfeld"
+    offer.save()
+    assert engine.search("Robotik").pks == [offer.pk]
+    assert calls == []
+    Synonym.objects.create(terms="Schraubroboter, Robotik")
+    assert engine.search("Schraubroboter").pks == [offer.pk]
+    assert calls == [1]
