@@ -80,7 +80,7 @@ class Vocabulary:
         rows = _fetch(alias, " UNION ALL ".join(sql), [self.seen, self.seen, *moved])
         version = next(row[2] for row in rows if row[0] == 0)
         changes = sorted((row[2], row[1], row[3]) for row in rows if row[0] == 1)
-        if any(pk is None for _version, pk, _words in changes) or len(changes) > MAX_DELTA:
+        if version < self.seen or any(pk is None for _v, pk, _w in changes) or len(changes) > MAX_DELTA:
             return self._count_all(public, alias)
         before = {}  # the words counted for a changed offer: those of its first change since `seen`
         for _version, pk, words in changes:
