@@ -109,10 +109,18 @@ def main(count=200, rebuild=False, edit=False):
     facets.forget()
     before = rss_mb()
     index, result["facet_index_s"] = timed(facets.facet_index)
-    _vocabulary, result["vocabulary_s"] = timed(engine.vocabulary)  # built once per content state
+    after_facets = rss_mb()
+    _vocabulary, result["vocabulary_s"] = timed(engine.vocabulary)  # counted once per process
+    after_vocabulary = rss_mb()
     _synonyms, result["synonyms_s"] = timed(engine.synonym_table)
     result["rss_mb_after_state"] = rss_mb()
-    result["rss_mb_facet_vocabulary_synonyms"] = round(result["rss_mb_after_state"] - before, 1) if before else None
+    if before:
+        result["rss_mb_growth"] = {
+            "facet_index": round(after_facets - before, 1),
+            "vocabulary": round(after_vocabulary - after_facets, 1),
+            "synonyms": round(result["rss_mb_after_state"] - after_vocabulary, 1),
+        }
+    result["vocabulary_words"] = len(_vocabulary[0])
     for name in ("ranked_cold", "ranked"):
         timings, cpu = [], []
         for text in mix:
