@@ -141,20 +141,28 @@ def _run(text):
         scores[positions] += weights
         counts[positions] += 1
     full = np.flatnonzero(counts == needed)  # ascending positions
-    full_scores = scores[full]
-    result.full = set(public.pks[full].tolist())
+    order = _by_score(scores[full])
     if needed > 1 and len(full):
-        bonus = _proximity(groups, public.pks[_pool(full, full_scores)].tolist())
+        # The bonus goes to the best PROXIMITY_POOL full matches only and never lowers a score, so they
+        # stay ahead of the rest (ties at the pool's edge were decided by position already): only the
+        # pool is sorted again.
+        pool = order[:PROXIMITY_POOL]
+        pool_pks = public.pks[full[pool]].tolist()
+        bonus = _proximity(groups, pool_pks)
         if bonus:
-            extra = np.array([bonus.get(pk, 0.0) for pk in public.pks[full].tolist()])
-            full_scores = full_scores + extra
-    ordered = full[_by_score(full_scores)]
+            boosted = scores[full[pool]] + np.array([bonus.get(pk, 0.0) for pk in pool_pks])
+            # pool in position order, then by boosted score (stable: ties stay in position order)
+            by_position = np.argsort(full[pool], kind="stable")
+            pool = pool[by_position][_by_score(boosted[by_position])]
+            order = np.concatenate([pool, order[PROXIMITY_POOL:]])
+    ordered = full[order]
     if len(full) < PARTIAL_BELOW and needed > 1:
         least = max(1, math.ceil(needed / 2))
         partial = np.flatnonzero((counts >= least) & (counts < needed))
         partial = partial[np.lexsort((partial, -scores[partial], -counts[partial]))]
         ordered = np.concatenate([ordered, partial])
     result.pks = public.pks[ordered].tolist()
+    result.full = set(result.pks[: len(full)])
     return result
 
 
@@ -165,13 +173,6 @@ def _by_score(scores):
     # Few distinct scores (sums of class weights): rank them, then one stable integer sort.
     values, ranks = np.unique(-scores, return_inverse=True)
     return np.argsort(ranks.astype(np.int32 if len(values) > 32767 else np.int16), kind="stable")
-
-
-def _pool(full, scores):
-    """Indexes (into `full`) of the PROXIMITY_POOL best full matches, ties in position order."""
-    if len(full) <= PROXIMITY_POOL:
-        return np.arange(len(full))
-    return _by_score(scores)[:PROXIMITY_POOL]
 
 
 def query_groups(text):
