@@ -246,7 +246,7 @@ def synonym_table():
     synonyms changed (their number, id sum or latest change – checked once per content state)."""
     from offers.facets import per_state
 
-    key = per_state("synonyms", _synonym_key)
+    key = per_state("synonym-fingerprint", _synonym_key)
     if _synonyms.get("key") != key:
         table = _synonym_table()
         with _lock:

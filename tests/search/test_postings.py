@@ -240,3 +240,12 @@ def test_an_offer_edit_does_not_analyse_the_synonyms_again(monkeypatch):
     Synonym.objects.create(terms="Schraubroboter, Robotik")
     assert engine.search("Schraubroboter").pks == [offer.pk]
     assert calls == [1]
+
+
+def test_the_proximity_bonus_goes_to_the_right_offers():
+    adjacent = make_offer(title="Seminar zur Digitalisierung")
+    reversed_ = make_offer(title="Digitalisierung: ein Seminar")  # newer, same score without the bonus
+    for n in range(3):
+        make_offer(title=f"Fachtag Logistik {n}")  # the newest offers match nothing
+    assert engine._run("Seminar Digitalisierung").pks == [adjacent.pk, reversed_.pk]
+    assert reference_run("Seminar Digitalisierung")[0] == [adjacent.pk, reversed_.pk]
