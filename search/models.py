@@ -16,6 +16,14 @@ class OfferDocument(models.Model):
         "offers.Offer", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
     terms = models.TextField("Suchbegriffe", blank=True)
+    # The data version (allianz_portal.DataVersion.counter) the document was written under, raised in
+    # the same transaction: each process's term postings (search.postings) re-read only the documents
+    # written after the version they are in step with. Empty for documents from before it existed.
+    version = models.BigIntegerField("Datenstand", null=True, blank=True, db_index=True, editable=False)
+    # The offer's words for the typo correction (search.vocabulary): each surface word once, with
+    # ":count" when it occurs more often ("Robotik:2 Beratung"). Nullable: SQLite then adds the column
+    # without rebuilding the table, which would drop the FTS5 triggers.
+    words = models.TextField("Wörter", null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         verbose_name = "Suchdokument"
@@ -23,6 +31,24 @@ class OfferDocument(models.Model):
 
     def __str__(self):
         return f"Suchdokument {self.offer_id}"
+
+
+class DocumentChange(models.Model):
+    """The words a search document had before it was replaced or deleted, under the data version of that
+    change: each process's typo vocabulary (search.vocabulary) takes them off instead of recounting all
+    offers. A row without offer stands for "many documents changed": vocabularies start afresh, and the
+    rows before it are deleted."""
+
+    version = models.BigIntegerField("Datenstand", db_index=True)
+    offer_id = models.BigIntegerField("Angebot", null=True, blank=True)
+    words = models.TextField("Wörter vorher", blank=True)
+
+    class Meta:
+        verbose_name = "Änderung eines Suchdokuments"
+        verbose_name_plural = "Änderungen von Suchdokumenten"
+
+    def __str__(self):
+        return f"{self.version}: {self.offer_id or 'alle'}"
 
 
 class Synonym(models.Model):

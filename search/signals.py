@@ -1,6 +1,6 @@
 """Keep search documents in step: on offer save, topic changes, topic and provider renames."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from allianz_portal.freshness import bump_data_version
@@ -8,8 +8,8 @@ from offers.models import Offer, TaggedOffer, Topic
 from offers.signals import offers_bulk_created
 from partners.models import Institution
 
-from .indexing import index_offers
-from .models import Synonym
+from .indexing import index_offers, note_changes, raise_version
+from .models import OfferDocument, Synonym
 
 post_save.connect(bump_data_version, sender=Synonym, dispatch_uid="bump-save-Synonym")
 post_delete.connect(bump_data_version, sender=Synonym, dispatch_uid="bump-delete-Synonym")
@@ -24,6 +24,14 @@ def offers_created_in_bulk(sender, pks, **kwargs):
 def offer_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_offers([instance.pk])
+
+
+@receiver(pre_delete, sender=Offer, dispatch_uid="search-offer-deleted")
+def offer_deleted(sender, instance, **kwargs):
+    """The document goes with the offer (cascade); its words are noted for the typo vocabularies."""
+    replaced = list(OfferDocument.objects.filter(offer_id=instance.pk).values_list("offer_id", "words"))
+    if replaced:
+        note_changes(raise_version([instance.pk]), replaced)
 
 
 @receiver(m2m_changed, sender=TaggedOffer, dispatch_uid="search-offer-topics")

@@ -24,14 +24,17 @@ def _clear_cache(monkeypatch):
     from django.core.cache import cache
 
     from allianz_portal import freshness
+    from search import engine
 
     # A rebuild of the facet index runs in the request, not in a thread that cannot see the test's transaction.
     monkeypatch.setattr("finder.index.BUILD_IN_BACKGROUND", False)
     cache.clear()
-    freshness.forget()  # process-local memos (facet index) go with the cache
+    freshness.forget()  # process-local memos (facet index, search postings) go with the cache
+    engine.forget()
     yield
     cache.clear()
     freshness.forget()
+    engine.forget()
 
 
 def region(slug):
