@@ -18,7 +18,7 @@ from offers import permissions
 from offers.models import COMPANY_SIZE_THRESHOLDS, Offer
 from search import engine
 
-from .counts import offers_by_pk
+from .counts import attach_topics, offers_by_pk
 from .filters import MULTI_VALUE, OfferFilter
 from .finding import find
 from .index import FACETS, facet_index, union
@@ -314,15 +314,19 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         # Staff preview: unpublished offers for those who may see them in the admin; the public gets 404.
         return (
             permissions.preview_queryset(self.request)
-            .for_listing()
+            .select_related("provider__seat", "network")
             .prefetch_related(
                 "target_groups",
                 "dimensions",
                 "coverage",
                 Prefetch("funded_by", Offer.objects.select_related("provider")),
             )
-            .select_related("provider__seat")
         )
+
+    def get_object(self, queryset=None):
+        offer = super().get_object(queryset)
+        attach_topics({offer.pk: offer})  # as the list's cards read them (finder.counts)
+        return offer
 
     def get_context_data(self, **kwargs):
         offer = self.object
