@@ -134,11 +134,24 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--pages", default="list,filtered,search,detail,home")
     parser.add_argument("--profile", help="one page kind: print a pyinstrument profile instead of timings")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="forget the remembered filter sidebars and offer cards before every request (their misses too)",
+    )
     args = parser.parse_args()
     setup()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from finder import views
+    from finder.templatetags import finder
+
+    def forget_fragments():
+        if args.cold:
+            views._sidebars.clear()
+            finder._cards.clear()
 
     client = Client(HTTP_ACCEPT_LANGUAGE="de")
     plan = samples(min(args.requests, 1000))
@@ -152,6 +165,7 @@ def main():
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for path in plan[args.profile]:
+            forget_fragments()
             client.get(path)
         profiler.stop()
         print(profiler.output_text(unicode=False, color=False))
@@ -161,6 +175,7 @@ def main():
         wall, cpu = [], []
         with CaptureQueriesContext(connection) as captured:
             for path in plan[page]:
+                forget_fragments()
                 started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 cpu.append((time.process_time() - started_cpu) * 1000)
@@ -176,6 +191,7 @@ def main():
             f"  cpu p50 {results[page]['cpu']['p50_ms']:>6.1f} ms  queries {results[page]['queries_per_request']}",
             flush=True,
         )
+    results["cold_fragments"] = args.cold
     results["load"] = [round(value, 2) for value in os.getloadavg()]
     print(json.dumps(results))
 

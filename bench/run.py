@@ -379,15 +379,16 @@ def misses(env, wrk, args):
         stop(server)
     results["wrk"] = points
     results["load_after_wrk"] = load_average()
-    output = subprocess.run(
-        [PY, "bench/misses.py", "--requests", str(args.miss_requests)],
-        cwd=BASE,
-        env=dict(env, ALLOWED_HOSTS="testserver"),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    results["in_process"] = json.loads(output.strip().splitlines()[-1])
+    for name, extra in (("in_process", []), ("in_process_cold", ["--cold"])):
+        output = subprocess.run(
+            [PY, "bench/misses.py", "--requests", str(args.miss_requests), *extra],
+            cwd=BASE,
+            env=dict(env, ALLOWED_HOSTS="testserver"),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results[name] = json.loads(output.strip().splitlines()[-1])
     results["load_after"] = load_average()
     (OUT / "misses.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     report = misses_markdown(results)
@@ -415,19 +416,21 @@ def misses_markdown(results):
             met = "yes" if point["ratio"] >= target and point["p99_ms"] <= MISS_P99_LIMIT_MS else "**no**"
         numbers = f"{point['rps']:.0f} | {point['p50_ms']:.1f} | {point['p99_ms']:.1f} | {point['ratio']:.2f}"
         lines.append(f"| {names[name]} | {numbers} | {target or ''} | {met} |")
-    lines += [
-        "",
-        "In process (bench/misses.py, test client, page cache off):",
-        "",
-        "| page | wall p50 ms | wall p90 ms | CPU p50 ms | queries |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for page, data in results["in_process"].items():
-        if isinstance(data, dict):
-            lines.append(
-                f"| {page} | {data['wall']['p50_ms']} | {data['wall']['p90_ms']} | {data['cpu']['p50_ms']} | "
-                f"{data['queries_per_request']} |"
-            )
+    titles = {
+        "in_process": "In process (bench/misses.py, test client, page cache off, fragments remembered):",
+        "in_process_cold": "In process, sidebar and card memos emptied before every request (--cold):",
+    }
+    for name, title in titles.items():
+        if name not in results:
+            continue
+        lines += ["", title, "", "| page | wall p50 ms | wall p90 ms | CPU p50 ms | queries |"]
+        lines.append("|---|---:|---:|---:|---:|")
+        for page, data in results[name].items():
+            if isinstance(data, dict):
+                lines.append(
+                    f"| {page} | {data['wall']['p50_ms']} | {data['wall']['p90_ms']} | {data['cpu']['p50_ms']} | "
+                    f"{data['queries_per_request']} |"
+                )
     return "\n".join(lines) + "\n"
 
 
