@@ -120,3 +120,15 @@ def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Beratung Logistik</h1>' in html
     assert "Förderung Logistik" in html  # a related offer (shared topic)
+
+
+def test_home_counts_follow_every_change(client, offers, django_assert_num_queries):
+    assert "Alle 3 Angebote ansehen" in client.get("/").content.decode()
+    with django_assert_num_queries(1):  # the content state; the counts are remembered for it
+        html = client.get("/").content.decode()
+    assert 'href="/angebote/?thema=logistik">Logistik</a> <span class="count">2</span>' in html
+    make_offer(title="Logistik für alle", topics=["Logistik"])
+    html = client.get("/").content.decode()
+    assert "Alle 4 Angebote ansehen" in html
+    assert 'href="/angebote/?thema=logistik">Logistik</a> <span class="count">3</span>' in html
+    assert "View all 4 offers" in client.get("/en/").content.decode()
