@@ -63,7 +63,7 @@ def main():
         action="store_true",
         help="only the cache-miss benchmark on the existing database: rotating list and search URLs, no page cache",
     )
-    parser.add_argument("--miss-requests", type=int, default=200, help="in-process timings per page kind")
+    parser.add_argument("--miss-requests", type=int, default=200, help="in-process timings per page kind (0: none)")
     parser.add_argument(
         "--search-only",
         action="store_true",
@@ -379,7 +379,7 @@ def misses(env, wrk, args):
         stop(server)
     results["wrk"] = points
     results["load_after_wrk"] = load_average()
-    for name, extra in (("in_process", []), ("in_process_cold", ["--cold"])):
+    for name, extra in (("in_process", []), ("in_process_cold", ["--cold"])) if args.miss_requests else ():
         output = subprocess.run(
             [PY, "bench/misses.py", "--requests", str(args.miss_requests), *extra],
             cwd=BASE,
