@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
+from allianz_portal.freshness import per_state
 from allianz_portal.middleware import is_database_unavailable, maintenance_response
 from allianz_portal.pagecache import cache_public_page
 from finder.counts import count_by_type, count_in_regions, deadlines_soon, topic_counts
@@ -15,6 +16,12 @@ from regions.models import Region
 @require_GET
 @cache_public_page
 def home(request):
+    return render(request, "home.html", dict(per_state("home-counts", _home_counts)))  # a copy: tags set variables
+
+
+def _home_counts():
+    """The home page's counts: the same for every visitor of one content state (labels stay lazy, so
+    one result serves every language)."""
     index = facet_index()
     current = index.current
     bezirke = list(Region.objects.regierungsbezirke().order_by("official_key"))
@@ -22,19 +29,14 @@ def home(request):
     for bezirk in bezirke:
         bezirk.offer_count = region_counts[bezirk.pk]
     topics = topic_counts(index, current)
-    deadlines = deadlines_soon(index, current)
-    return render(
-        request,
-        "home.html",
-        {
-            "offer_total": current.bit_count(),
-            "types": count_by_type(index, current),
-            "topics": topics[:12],
-            "all_topics": sorted(topics, key=lambda topic: topic[1].casefold()),
-            "bezirke": bezirke,
-            "deadlines": deadlines,
-        },
-    )
+    return {
+        "offer_total": current.bit_count(),
+        "types": count_by_type(index, current),
+        "topics": topics[:12],
+        "all_topics": sorted(topics, key=lambda topic: topic[1].casefold()),
+        "bezirke": bezirke,
+        "deadlines": deadlines_soon(index, current),
+    }
 
 
 def bad_request(request, exception):

@@ -7,6 +7,12 @@ the largest size reachable within the time budget (1M by default). Loopback only
 
     .venv/bin/python bench/run.py [--sizes 1000,10000,100000] [--duration 12] [--search-size 1000000]
 
+Cache misses (issue 16), on an existing database (nothing dropped or generated): 1,000 rotating list URLs
+and 1,000 rotating search URLs through wrk's Lua script bench/rotate.lua, the page cache off, then the
+in-process miss timing of bench/misses.py; writes bench/out/misses.md and misses.json.
+
+    DATABASE_URL=postgres://…/tp_miss_100k .venv/bin/python bench/run.py --misses [--duration 12]
+
 Writes bench/out/results.md and bench/out/results.json; docs/performance.md quotes them.
 """
 
@@ -23,11 +29,15 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 OUT = BASE / "bench" / "out"
+sys.path.insert(0, str(BASE))
+from bench.misses import QUERIES  # noqa: E402
+
 PY = str(BASE / ".venv" / "bin" / "python") if (BASE / ".venv" / "bin" / "python").exists() else sys.executable
 GUNICORN = str(Path(PY).with_name("gunicorn"))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/transferportal_bench"
@@ -49,6 +59,12 @@ def main():
     parser.add_argument("--uncached", action="store_true", help="also measure the largest size without page cache")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database (no drop/create/migrate)")
     parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="only the cache-miss benchmark on the existing database: rotating list and search URLs, no page cache",
+    )
+    parser.add_argument("--miss-requests", type=int, default=200, help="in-process timings per page kind (0: none)")
+    parser.add_argument(
         "--search-only",
         action="store_true",
         help="reuse the database and the page results in bench/out/results.json; rerun only the search benchmark",
@@ -61,6 +77,9 @@ def main():
     wrk = ensure_wrk()
     env = production_env(os.environ.get("DATABASE_URL") or DEFAULT_DB, args.port)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.misses:
+        misses(env, wrk, args)
+        return
     results = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(env),
@@ -282,13 +301,16 @@ def fetch(url):
         return error.code, error.read()
 
 
-def run_wrk(wrk, url, connections, duration):
+def run_wrk(wrk, url, connections, duration, script=None):
+    """One wrk point; with `script` (a file of paths) wrk rotates over them through bench/rotate.lua."""
+    extra = ["-s", str(BASE / "bench" / "rotate.lua")] if script else []
     output = subprocess.run(
-        [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", *HEADERS, url],
+        [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", *HEADERS, *extra, url],
         check=True,
         capture_output=True,
         text=True,
         timeout=duration + 60,
+        env=dict(os.environ, ROTATE_URLS=str(script)) if script else None,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if errors:
@@ -306,6 +328,110 @@ def run_wrk(wrk, url, connections, duration):
 def to_ms(text):
     value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
     return round(float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit], 2)
+
+
+# -- cache misses (issue 16) -------------------------------------------------------------------------
+
+MISS_TARGETS = {"LR": 0.15, "SR": 0.10}  # rotating list / search URLs, as a fraction of F
+MISS_P99_LIMIT_MS = 250.0
+
+
+def misses(env, wrk, args):
+    """Every request a page-cache miss: wrk rotates over 1,000 list and 1,000 search URLs (bench/rotate.lua)
+    against gunicorn with PAGE_CACHE_TIMEOUT=0; then bench/misses.py times the pages in process."""
+    results = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(env),
+        "offers": offer_count(env),
+        "load_before": load_average(),
+        "settings": {"connections": args.connections, "duration_s": args.duration, "workers": 2, "threads": 2},
+    }
+    manage(env, "collectstatic", "--noinput", "-v0")
+    code = (
+        "import json, bench.misses as m; from finder.index import facet_index;print(json.dumps(m.urls(facet_index())))"
+    )
+    listing, searching = json.loads(manage(env, "shell", "-v0", "-c", code, capture=True).strip().splitlines()[-1])
+    files = {"LR": OUT / "list_urls.txt", "SR": OUT / "search_urls.txt"}
+    files["LR"].write_text("\n".join(listing) + "\n")
+    files["SR"].write_text("\n".join(searching) + "\n")
+    run_env = dict(env, PAGE_CACHE_TIMEOUT="0")
+    server = start_gunicorn(run_env, args.port)
+    base = f"http://127.0.0.1:{args.port}"
+    points = {}
+    try:
+        # Warm both workers: the facet index and the rankings of the 40 distinct searches (a miss of the
+        # page cache, not the first search after a change – that is search.engine's own benchmark).
+        queries = [f"/angebote/?{urllib.parse.urlencode({'q': query})}" for query in QUERIES]
+        for _ in range(3):
+            for path in ["/", "/angebote/", *queries]:
+                fetch(base + path)
+        points["F"] = run_wrk(wrk, base + "/bench/floor", args.connections, args.duration)
+        for name, path in (("L", "/angebote/"),):
+            points[name] = run_wrk(wrk, base + path, args.connections, args.duration)
+        for name, urls in files.items():
+            points[name] = run_wrk(wrk, base, args.connections, args.duration, script=urls)
+        floor = points["F"]["rps"]
+        for name, point in points.items():
+            point["ratio"] = round(point["rps"] / floor, 3) if floor else None
+            print(f"  misses {name:<2} {point['rps']:>8.1f} req/s p50 {point['p50_ms']:.1f} ms "
+                  f"p99 {point['p99_ms']:.1f} ms ratio {point['ratio']}", flush=True)  # fmt: skip
+    finally:
+        stop(server)
+    results["wrk"] = points
+    results["load_after_wrk"] = load_average()
+    for name, extra in (("in_process", []), ("in_process_cold", ["--cold"])) if args.miss_requests else ():
+        output = subprocess.run(
+            [PY, "bench/misses.py", "--requests", str(args.miss_requests), *extra],
+            cwd=BASE,
+            env=dict(env, ALLOWED_HOSTS="testserver"),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results[name] = json.loads(output.strip().splitlines()[-1])
+    results["load_after"] = load_average()
+    (OUT / "misses.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    report = misses_markdown(results)
+    (OUT / "misses.md").write_text(report)
+    print(report)
+
+
+def misses_markdown(results):
+    lines = [
+        f"Run {results['date']} · {results['offers']:,} offers · {results['machine'].get('cpu', '?')} · "
+        f"nproc {results['machine']['nproc']} · PostgreSQL {results['machine']['postgresql']} · load before "
+        f"{results['load_before']}, after wrk {results['load_after_wrk']}, after in-process {results['load_after']}",
+        "",
+        f"wrk -c{results['settings']['connections']} -t2, {results['settings']['duration_s']} s per point, "
+        "gunicorn 2 sync workers, DEBUG off, PAGE_CACHE_TIMEOUT=0 (every request renders)",
+        "",
+        "| page | req/s | p50 ms | p99 ms | ratio to F | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    names = {"F": "F floor", "L": "L /angebote/", "LR": "LR 1,000 list URLs", "SR": "SR 1,000 search URLs"}
+    for name, point in results["wrk"].items():
+        target = MISS_TARGETS.get(name)
+        met = ""
+        if target:
+            met = "yes" if point["ratio"] >= target and point["p99_ms"] <= MISS_P99_LIMIT_MS else "**no**"
+        numbers = f"{point['rps']:.0f} | {point['p50_ms']:.1f} | {point['p99_ms']:.1f} | {point['ratio']:.2f}"
+        lines.append(f"| {names[name]} | {numbers} | {target or ''} | {met} |")
+    titles = {
+        "in_process": "In process (bench/misses.py, test client, page cache off, fragments remembered):",
+        "in_process_cold": "In process, sidebar and card memos emptied before every request (--cold):",
+    }
+    for name, title in titles.items():
+        if name not in results:
+            continue
+        lines += ["", title, "", "| page | wall p50 ms | wall p90 ms | CPU p50 ms | queries |"]
+        lines.append("|---|---:|---:|---:|---:|")
+        for page, data in results[name].items():
+            if isinstance(data, dict):
+                lines.append(
+                    f"| {page} | {data['wall']['p50_ms']} | {data['wall']['p90_ms']} | {data['cpu']['p50_ms']} | "
+                    f"{data['queries_per_request']} |"
+                )
+    return "\n".join(lines) + "\n"
 
 
 # -- ranked search at scale --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from offers.models import Offer
 from search import engine
 
 from .filters import OfferFilter
-from .index import IndexedResults, facet_index, remembered_mask
+from .index import SEARCH_MEMO_SIZE, IndexedResults, facet_index, remembered_mask
 from .rows import offers_by_pk
 
 
@@ -25,6 +25,7 @@ class Finding:
     search_bits: int | None  # bitset of the offers the search lists (full and partial matches); None: no search
     base: int  # bitset of the offers passing search, place, dates and "aktuell" (what the facet counts start from)
     matching: int  # bitset of the offers passing every filter
+    search_text: str = ""  # what was searched (before a "Meinten Sie" correction): the key of `result`
 
     @property
     def index(self):
@@ -48,7 +49,7 @@ class Finding:
         """How many of the matching offers contain every searched word (the rest are partial matches)."""
         if not self.searched:
             return self.count
-        return (self.matching & self.index.mask(self.result.full)).bit_count()
+        return (self.matching & search_mask(self.index, self.search_text, self.result, "full")).bit_count()
 
     def results(self, fetch=offers_by_pk, within=None):
         """The matching offers in the list's order, sliceable like a queryset; a slice reads only its rows
@@ -98,15 +99,29 @@ def find(params, index=None):
         data = filters.link_data()
         data["q"] = result.suggestion
         filters = OfferFilter(data, index=index)
-    search_bits = index.mask(result.pks) if result is not None and result.searchable else None
+    search_bits = search_mask(index, query, result, "pks") if result is not None and result.searchable else None
     base = _candidates(filters, search_bits)
     matching = index.matching(base, filters.selections())
-    return Finding(filters, result, typed, search_bits, base, matching)
+    return Finding(filters, result, typed, search_bits, base, matching, query or "")
 
 
 def search(index, text):
     """search.engine's ranked result for `text` among the index's offers, remembered with the index."""
     return index.remembered_search(text, lambda: engine.search(text, index.newest_places()))
+
+
+def search_mask(index, text, result, which):
+    """The bitset of the offers in `result.pks` or `result.full` (which), remembered with the index under
+    the search text: a common word matches thousands of offers, and every page of every filter
+    combination of that search needs the same bitset."""
+    masks = index.__dict__.setdefault("_search_masks", {})
+    key = (text, which)
+    bits = masks.get(key)
+    if bits is None:
+        bits = masks[key] = index.mask(getattr(result, which))
+        while len(masks) > 2 * SEARCH_MEMO_SIZE:
+            masks.pop(next(iter(masks)))
+    return bits
 
 
 def _candidates(filters, search_bits, with_place=True, current_only=None):

@@ -1,15 +1,18 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.dateformat import format as date_format
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from allianz_portal.freshness import StateMemo
 from allianz_portal.pagecache import cache_public_page
 from offers import permissions
 from offers.models import COMPANY_SIZE_THRESHOLDS, Offer
@@ -18,12 +21,15 @@ from search import engine
 from .filters import MULTI_VALUE, OfferFilter
 from .finding import find
 from .index import FACETS, facet_index, union
-from .rows import offers_by_pk
+from .rows import attach_topics, offers_by_pk
 
 # Labels as the filter form declares them.
 FACET_LABELS = {name: OfferFilter.base_fields[name].label for name in FACETS}
 DATE_FILTERS = {name: OfferFilter.base_fields[name].label for name in ("frist_bis", "termin_von", "termin_bis")}
 
+
+# Rendered filter sidebars per content state and process (≈ 115 KB each at 100k offers).
+_sidebars = StateMemo(size=200)
 
 # Markers for counting on the server (demand.middleware reads and removes them, also from cached pages):
 # the public offer a detail page shows, and a list that found nothing for a search or filter.
@@ -68,10 +74,8 @@ class OfferListView(PublicOfferMixin, ListView):
         context = super().get_context_data(**kwargs)
         finding = self.finding
         filterset = finding.filters
-        index = finding.index
         selections = filterset.selections()
         place = filterset.place
-        counts = index.count(finding.base, selections)
         total = context["paginator"].count
         notices = filterset.notices()
         if self.page_notice:
@@ -93,7 +97,6 @@ class OfferListView(PublicOfferMixin, ListView):
             full_total=full,
             partial_at=partial_at if partial_at is not None and 0 <= partial_at < len(page.object_list) else None,
             place=place,
-            facets=self.facet_groups(counts, selections),
             chips=self.chips(selections),
             notices=notices,
             relaxations=self.relaxations(selections) if total == 0 else [],
@@ -103,17 +106,55 @@ class OfferListView(PublicOfferMixin, ListView):
                 if value != "relevanz" or filterset.cleaned("q")
             ],
             current_sort=filterset.ordering,
-            current_only=filterset.current_only,
-            region_options=self.region_options(index),
-            selected_region=filterset.cleaned("region") or "",
-            date_filters=[
-                (name, label, day.strftime("%d.%m.%Y") if (day := filterset.cleaned(name)) else "")
-                for name, label in DATE_FILTERS.items()
-            ],
+            filters_html=self.filters_html(selections),
+            # The sidebar's groups and counts for code that reads the context; counted only when read.
+            facets=SimpleLazyObject(lambda: self.facet_groups(self.counts(selections), selections)),
             breadcrumbs=[(None, _("Angebote"))],
             zero_result=zero_result,
         )
         return context
+
+    def counts(self, selections):
+        """{facet: Counter(value -> n)}: each option's count under the other facets' selections."""
+        return self.finding.index.count(self.finding.base, selections)
+
+    def filters_html(self, selections):
+        """The filter sidebar (the partial "filters"), remembered per content state and language for the
+        parameters that decide it – everything but the page number, and the sort only where the form
+        keeps it. At 100k offers the sidebar is most of the page (300 topics with their counts), and
+        every page and sort order of one selection shows the same one."""
+        finding = self.finding
+        filterset = finding.filters
+        current_sort = filterset.ordering
+        kept_sort = current_sort if current_sort not in ("relevanz", "neu") else ""
+        params = tuple(
+            sorted((key, tuple(values)) for key, values in self.request.GET.lists() if key not in ("seite", "sort"))
+        )
+        key = (translation.get_language(), params, kept_sort)
+
+        def render():
+            index = finding.index
+            place = filterset.place
+            counts = self.counts(selections)
+            return render_to_string(
+                f"{self.template_name}#filters",
+                {
+                    "filter": filterset,
+                    "query": filterset.cleaned("q") or "",
+                    "place": place,
+                    "facets": self.facet_groups(counts, selections),
+                    "current_sort": current_sort,
+                    "current_only": filterset.current_only,
+                    "region_options": self.region_options(index),
+                    "selected_region": filterset.cleaned("region") or "",
+                    "date_filters": [
+                        (name, label, day.strftime("%d.%m.%Y") if (day := filterset.cleaned(name)) else "")
+                        for name, label in DATE_FILTERS.items()
+                    ],
+                },
+            )
+
+        return _sidebars.get(key, render)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -273,15 +314,19 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         # Staff preview: unpublished offers for those who may see them in the admin; the public gets 404.
         return (
             permissions.preview_queryset(self.request)
-            .for_listing()
+            .select_related("provider__seat", "network")
             .prefetch_related(
                 "target_groups",
                 "dimensions",
                 "coverage",
                 Prefetch("funded_by", Offer.objects.select_related("provider")),
             )
-            .select_related("provider__seat")
         )
+
+    def get_object(self, queryset=None):
+        offer = super().get_object(queryset)
+        attach_topics({offer.pk: offer})  # as the list's cards read them (finder.counts)
+        return offer
 
     def get_context_data(self, **kwargs):
         offer = self.object

@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from allianz_portal.freshness import StateMemo
 from finder.index import facet_index
 from finder.rows import offers_at
 
@@ -46,3 +51,41 @@ def offer_count(region=None, network=None, provider=None):
     index = facet_index()
     bits, _filter = _bits_and_filter(index, region, network, provider)
     return (bits & index.current).bit_count()
+
+
+# Rendered offer cards per content state and process: the same offer shows on many lists and pages.
+_cards = StateMemo(size=3000)
+_PATH = "\x00path\x00"  # the page's own address in a remembered card (the Merkliste form's "next")
+
+
+class _PagePath:
+    """Stands in for the request while a card is rendered to be remembered: its path is filled in per page."""
+
+    def get_full_path(self):
+        return _PATH
+
+
+@register.simple_tag(takes_context=True)
+def offer_card(context, offer, level=3, query=""):
+    """includes/_offer_card.html for `offer`, remembered per content state, language, heading level,
+    highlighted search and whether the visitor's Merkliste holds it; the page's address goes in afterwards.
+
+    The card template may use only offer, level, query, merkliste_ids and request.get_full_path.
+    """
+    saved = offer.pk in context.get("merkliste_ids", ())
+    key = (translation.get_language(), offer.pk, level, query or "", saved)
+
+    def render():
+        return get_template("includes/_offer_card.html").render(
+            {
+                "offer": offer,
+                "level": level,
+                "query": query,
+                "merkliste_ids": frozenset([offer.pk]) if saved else frozenset(),
+                "request": _PagePath(),
+            }
+        )
+
+    request = context.get("request")
+    path = escape(request.get_full_path()) if request is not None else ""
+    return mark_safe(_cards.get(key, render).replace(_PATH, path))  # the card is escaped, so is the path
