@@ -4,13 +4,22 @@ XML, not JSON: Django's JSON serializer cuts times to milliseconds, which would 
 
 For moving data between databases (e.g. SQLite → PostgreSQL) and small installations; the production
 backup is pg_dump/pg_restore (docs/operations.md). Left out: what Django recreates itself (content types,
-permissions), what is only state of the moment (sessions, the task queue, login attempts).
+permissions), what is only state of the moment (sessions, the task queue, login attempts) and the change logs
+that running processes follow their memos by (the restore raises the data version, so they start afresh).
 """
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "django_tasks_database", "axes"]
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "django_tasks_database",
+    "axes",
+    "allianz_portal.contentchange",
+    "search.documentchange",
+]
 
 
 class Command(BaseCommand):
