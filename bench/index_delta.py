@@ -22,7 +22,6 @@ import argparse
 import datetime
 import gc
 import json
-import os
 import secrets
 import statistics
 import sys
@@ -36,17 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def setup():
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(30))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="allianz_portal.settings",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        PAGE_CACHE_TIMEOUT="0",
-        DJANGO_PLAIN_STATIC="1",
-    )
-    import django
+    from bench import inprocess
 
-    django.setup()
+    inprocess.setup()
 
 
 def held_bytes(make):

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import random
-import secrets
 import statistics
 import sys
 import time
@@ -87,18 +86,9 @@ def urls(index, count=1000, seed=16):
 
 
 def setup():
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(30))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="allianz_portal.settings",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        PAGE_CACHE_TIMEOUT="0",
-        DJANGO_PLAIN_STATIC="1",
-        LOG_LEVEL="WARNING",
-    )
-    import django
+    from bench import inprocess
 
-    django.setup()
+    inprocess.setup(LOG_LEVEL="WARNING")
 
 
 def samples(requests):

@@ -11,7 +11,7 @@ from offers.models import Offer
 from search import engine
 
 from .filters import OfferFilter
-from .index import SEARCH_MEMO_SIZE, IndexedResults, facet_index, remembered_mask
+from .index import IndexedResults, facet_index, remembered_mask
 from .rows import offers_by_pk
 
 
@@ -111,17 +111,10 @@ def search(index, text):
 
 
 def search_mask(index, text, result, which):
-    """The bitset of the offers in `result.pks` or `result.full` (which), remembered with the index under
-    the search text: a common word matches thousands of offers, and every page of every filter
+    """The bitset of the offers in `result.pks` or `result.full` (which), remembered with the index beside
+    the search itself: a common word matches thousands of offers, and every page of every filter
     combination of that search needs the same bitset."""
-    masks = index.__dict__.setdefault("_search_masks", {})
-    key = (text, which)
-    bits = masks.get(key)
-    if bits is None:
-        bits = masks[key] = index.mask(getattr(result, which))
-        while len(masks) > 2 * SEARCH_MEMO_SIZE:
-            masks.pop(next(iter(masks)))
-    return bits
+    return index.remembered_search((text, which), lambda: index.mask(getattr(result, which)))
 
 
 def _candidates(filters, search_bits, with_place=True, current_only=None):

@@ -203,15 +203,16 @@ class FacetIndex:
             chosen = heapq.nsmallest(stop, set_positions(bits), key=rank.__getitem__)[start:]
         return [self.pks[position] for position in chosen]
 
-    def remembered_search(self, text, build):
-        """`build()` (a ranked search for `text`), remembered with this index: a result can never meet the
-        bits of another content state, and goes with its index."""
-        result = self.searches.get(text)
-        if result is None:
-            result = build()
+    def remembered_search(self, key, build):
+        """`build()` – a ranked search for the text `key`, or a bitset derived from it (key: (text, which)) –
+        remembered with this index: it can never meet the bits of another content state, and goes with
+        its index."""
+        value = self.searches.get(key)
+        if value is None:
+            value = build()
             with _lock:
-                _remember(self.searches, text, result, size=SEARCH_MEMO_SIZE)
-        return result
+                _remember(self.searches, key, value, size=SEARCH_MEMO_SIZE)
+        return value
 
     def ranks(self, sort):
         """position -> place in the order `sort` (computed once per index and sort)."""
@@ -296,7 +297,7 @@ class IndexedResults:
         return self.fetch(pks)
 
 
-SEARCH_MEMO_SIZE = 256  # ranked searches remembered per facet index
+SEARCH_MEMO_SIZE = 3 * 256  # per facet index: 256 ranked searches with their two bitsets each
 MASK_MEMO_SIZE = 64  # remembered SQL filters per facet index (and so per content state and process)
 
 
