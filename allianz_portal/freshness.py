@@ -65,7 +65,8 @@ class StateMemo:
         return self.lookup(((state or content_state()).key, key), build)
 
     def lookup(self, full_key, build):
-        """The value under `full_key` (which must name the state itself), built on the first call."""
+        """The value under `full_key` (which must name the state itself, or everything the value is made
+        from), built on the first call."""
         try:
             return self._values[full_key]
         except KeyError:

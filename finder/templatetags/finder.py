@@ -53,9 +53,18 @@ def offer_count(region=None, network=None, provider=None):
     return (bits & index.current).bit_count()
 
 
-# Rendered offer cards per content state and process: the same offer shows on many lists and pages.
+# Rendered offer cards per process, keyed by everything a card shows (card_inputs), not by the content
+# state: an edit re-renders only the cards of what it changed, and the same offer shows on many pages.
 _cards = StateMemo(size=3000)
 _PATH = "\x00path\x00"  # the page's own address in a remembered card (the Merkliste form's "next")
+
+
+def card_inputs(offer):
+    """Everything of `offer` its card shows: its own columns, its provider's name and its topics' names
+    (a string, so that a key holding it hashes; the offer rows are read for the page anyway)."""
+    values = [offer.__dict__.get(field.attname) for field in offer._meta.concrete_fields]
+    topics = [topic.name for topic in offer.topics.all()]
+    return repr((values, str(offer.provider), topics))
 
 
 class _PagePath:
@@ -67,13 +76,15 @@ class _PagePath:
 
 @register.simple_tag(takes_context=True)
 def offer_card(context, offer, level=3, query=""):
-    """includes/_offer_card.html for `offer`, remembered per content state, language, heading level,
-    highlighted search and whether the visitor's Merkliste holds it; the page's address goes in afterwards.
+    """includes/_offer_card.html for `offer`, remembered per language, heading level, highlighted search,
+    whether the visitor's Merkliste holds it and the offer's shown values (card_inputs); the page's
+    address goes in afterwards.
 
-    The card template may use only offer, level, query, merkliste_ids and request.get_full_path.
+    The card template may use only offer, level, query, merkliste_ids and request.get_full_path, and of
+    the offer only what card_inputs names.
     """
     saved = offer.pk in context.get("merkliste_ids", ())
-    key = (translation.get_language(), offer.pk, level, query or "", saved)
+    key = (translation.get_language(), offer.pk, level, query or "", saved, card_inputs(offer))
 
     def render():
         return get_template("includes/_offer_card.html").render(
@@ -88,4 +99,4 @@ def offer_card(context, offer, level=3, query=""):
 
     request = context.get("request")
     path = escape(request.get_full_path()) if request is not None else ""
-    return mark_safe(_cards.get(key, render).replace(_PATH, path))  # the card is escaped, so is the path
+    return mark_safe(_cards.lookup(key, render).replace(_PATH, path))  # the card is escaped, so is the path

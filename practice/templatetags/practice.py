@@ -2,6 +2,7 @@
 
 from django import template
 
+from allianz_portal.freshness import per_state
 from allianz_portal.templatetags.seo import _script
 
 from ..models import PracticeExample
@@ -14,12 +15,22 @@ def practice_examples_for(obj, kind="offer"):
     """The public practice examples that used this offer (also as funding) or network."""
     public = PracticeExample.objects.public().select_related("kreis")
     if kind == "offer":
+        if obj.pk not in per_state("practice:offers", _offers_with_examples):
+            return {"examples": []}  # most offers: no query on their page
         examples = public.filter(pk__in=obj.practice_examples.values("pk")) | public.filter(
             pk__in=obj.funded_practice_examples.values("pk")
         )
     else:
         examples = public.filter(networks=obj)
     return {"examples": list(examples.order_by("-published_at", "title")[:6])}
+
+
+def _offers_with_examples():
+    """The pks of the offers that public practice examples used or were funded by (once per content state)."""
+    public = PracticeExample.objects.public()
+    used = public.filter(offers__isnull=False).values_list("offers", flat=True)
+    funding = public.filter(funding__isnull=False).values_list("funding", flat=True)
+    return frozenset(used) | frozenset(funding)
 
 
 @register.simple_tag(takes_context=True)

@@ -114,8 +114,8 @@ def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     url = offers["consulting"].get_absolute_url()
     client.get(url)
     # content state, offer (+ provider, seat, network), its topics, target groups, dimensions, regions,
-    # funding programmes, related offers and their topics, practice examples
-    with django_assert_num_queries(10):
+    # funding programmes, related offers and their topics (practice examples: none use it, no query)
+    with django_assert_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Beratung Logistik</h1>' in html
@@ -132,3 +132,40 @@ def test_home_counts_follow_every_change(client, offers, django_assert_num_queri
     assert "Alle 4 Angebote ansehen" in html
     assert 'href="/angebote/?thema=logistik">Logistik</a> <span class="count">3</span>' in html
     assert "View all 4 offers" in client.get("/en/").content.decode()
+
+
+def card_providers(response):
+    return re.findall(r'<p class="offer-card__meta">\s*<span>([^<]+)</span>', response.content.decode())
+
+
+def test_an_edit_renders_only_the_cards_it_changed(client, offers, monkeypatch):
+    from django.template.loader import get_template
+
+    from finder.templatetags import finder
+
+    client.get("/angebote/")
+    rendered = []
+    card = get_template("includes/_offer_card.html")
+    monkeypatch.setattr(finder, "get_template", lambda name: rendered.append(name) or card)
+    consulting = Offer.objects.get(pk=offers["consulting"].pk)
+    consulting.title = "Beratung Lagerlogistik"
+    consulting.save()
+    response = client.get("/angebote/")
+    assert sorted(card_titles(response)) == ["Beratung Lagerlogistik", "Förderung Logistik", "Robotik in der Werkstatt"]
+    assert rendered == ["includes/_offer_card.html"]  # the two unchanged cards are remembered
+
+
+def test_cards_follow_their_provider_and_topic_names(client, offers):
+    from offers.models import Topic
+
+    client.get("/angebote/")
+    provider = offers["robotics"].provider
+    provider.name = "Lernfabrik Lippe"
+    provider.save()
+    topic = Topic.objects.get(slug="automatisierung")
+    topic.name = "Automation"
+    topic.save()
+    response = client.get("/angebote/", {"thema": "robotik"})
+    assert card_providers(response) == ["Lernfabrik Lippe"]
+    topics = '<ul class="topic-list" aria-label="Themen"><li>Robotik</li><li>Automation</li></ul>'
+    assert topics in response.content.decode()

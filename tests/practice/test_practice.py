@@ -129,6 +129,20 @@ def test_drafts_are_not_public(client, stories):
     assert "Noch nicht fertig" not in html
 
 
+def test_an_offer_page_shows_an_example_from_the_request_after_it_is_published(client, stories):
+    other = make_offer(title="Ohne Praxisbeispiel")
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert 'id="practice-title"' not in html and "Noch nicht fertig" not in html
+    draft = stories["draft"]
+    draft.offers.add(other)
+    draft.status = PracticeExample.Status.PUBLISHED
+    draft.published_at = timezone.now() - datetime.timedelta(hours=1)
+    draft.save()
+    html = client.get(other.get_absolute_url()).content.decode()
+    section = html.split('id="practice-title"')[1].split("</section>")[0]
+    assert 'href="/praxisbeispiele/entwurf/">Noch nicht fertig</a>' in section
+
+
 def test_offer_network_and_funding_pages_link_their_examples(client, stories):
     for page in (stories["lab"].get_absolute_url(), stories["voucher"].get_absolute_url()):
         html = client.get(page).content.decode()
