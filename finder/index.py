@@ -610,15 +610,21 @@ def _changed_bits(previous, cleared, additions, size):
 
 def _reordered(base, out, moved, pks, positions, public):
     """({sort: base's order without the positions `out`, with the positions `moved` placed where the
-    database sorts them}, whether "neu" still ascends through the moved ones). Copies; `base` is unchanged."""
+    database sorts them}, whether "neu" still ascends through the moved ones). Copies; `base` is unchanged.
+
+    A moved offer that still sorts between its two neighbours keeps its place in that order (one small
+    query for all orders): an edit of a title moves the offer in "titel", rarely in "neu" or "termin"."""
     if len(base.pks) + len(moved) < PIVOTS_FROM or len(moved) > MAX_PLACED:
         orders = {sort: _order(public, ordering, positions, len(pks)) for sort, ordering in ORDERINGS.items()}
         return orders, all(a < b for a, b in itertools.pairwise(orders["neu"]))
-    orders = {}
+    staying = _staying(base, out, moved, pks)
+    orders, placing = {}, {}
     for sort, order in base.orders.items():
-        if len(out) <= MAX_PLACED:
+        leaving = out - staying[sort]
+        placing[sort] = [position for position in moved if position not in staying[sort]]
+        if len(leaving) <= MAX_PLACED:
             raw = order.tobytes()
-            cuts = sorted(place for place in (_find(raw, position) for position in out) if place >= 0)
+            cuts = sorted(place for place in (_find(raw, position) for position in leaving) if place >= 0)
             order = array("l")
             start = 0
             for place in cuts:
@@ -626,10 +632,10 @@ def _reordered(base, out, moved, pks, positions, public):
                 start = place + 1
             order.frombytes(raw[start * 8 :])
         else:
-            order = array("l", (position for position in order if position not in out))
+            order = array("l", (position for position in order if position not in leaving))
         orders[sort] = order
-    if moved:
-        _place(orders, moved, pks)
+    if any(placing.values()):
+        _place(orders, placing, pks)
     order = orders["neu"]
     raw = order.tobytes()
     for position in moved:
@@ -637,6 +643,39 @@ def _reordered(base, out, moved, pks, positions, public):
         if (place and order[place - 1] > position) or (place + 1 < len(order) and order[place + 1] < position):
             return orders, False
     return orders, True
+
+
+def _staying(base, out, moved, pks):
+    """{sort: the moved positions that still sort between their neighbours in base's order}: the moved
+    offers and their neighbours ranked together in one query. A neighbour that moved or left itself,
+    or a row that vanished meanwhile, decides nothing (the offer is placed by pivots)."""
+    unsure = out | set(moved)
+    neighbours = {}  # (sort, position) -> (position before or None, position after or None)
+    for sort, order in base.orders.items():
+        raw = order.tobytes()
+        for position in moved:
+            place = _find(raw, position)
+            if place < 0:  # a new offer
+                continue
+            before = order[place - 1] if place > 0 else None
+            after = order[place + 1] if place + 1 < len(order) else None
+            if before not in unsure and after not in unsure:
+                neighbours[sort, position] = (before, after)
+    staying = {sort: set() for sort in base.orders}
+    if not neighbours:
+        return staying
+    wanted = {pks[position] for pair in neighbours.values() for position in pair if position is not None}
+    ranked = _ranks(wanted | {pks[position] for _sort, position in neighbours})
+    columns = {sort: column for column, sort in enumerate(ORDERINGS)}
+    for (sort, position), (before, after) in neighbours.items():
+        rank = ranked.get(pks[position])
+        pair = [ranked.get(pks[other]) if other is not None else () for other in (before, after)]
+        if rank is None or None in pair:
+            continue
+        column = columns[sort]
+        if (not pair[0] or pair[0][column] < rank[column]) and (not pair[1] or rank[column] < pair[1][column]):
+            staying[sort].add(position)
+    return staying
 
 
 def _find(raw, position):
@@ -682,28 +721,31 @@ def _ranks(pks):
         return {pk: tuple(ranks) for pk, *ranks in cursor.fetchall()}
 
 
-def _place(orders, moved, pks):
-    """Insert the positions `moved` into every order of `orders` (in place) where the database's ORDER BY
-    puts them.
+def _place(orders, placing, pks):
+    """Insert the positions `placing[sort]` into each order of `orders` (in place) where the database's
+    ORDER BY puts them.
 
     Two queries for all orders, whatever the size: the moved offers ranked among every √n-th offer of
     each order (pivots) say which segment each falls into; then the affected segments and their moved
     offers, ranked together, give the exact places. The database's collation decides, as in `_order`.
     """
-    sorts = list(ORDERINGS)
+    columns = {sort: column for column, sort in enumerate(ORDERINGS)}
+    sorts = [sort for sort in ORDERINGS if placing.get(sort)]
     steps = {sort: max(1, math.isqrt(len(orders[sort]))) for sort in sorts}
     pivots = {
         sort: {pks[position]: number for number, position in enumerate(orders[sort][:: steps[sort]])} for sort in sorts
     }
-    moving = {pks[position]: position for position in moved}
+    moving = {pks[position]: position for sort in sorts for position in placing[sort]}
     ranked = _ranks(set(moving).union(*pivots.values()))
     members, where, first, lost = {}, {}, {}, {}
-    for column, sort in enumerate(sorts):
-        step, order = steps[sort], orders[sort]
+    for sort in sorts:
+        column, step, order = columns[sort], steps[sort], orders[sort]
+        moved = placing[sort]
         members[sort], where[sort], first[sort] = {}, {}, []
         segment_of = {}  # moved position -> number of the pivot before it
         last = -1
-        chosen = [pk for pk in ranked if pk in pivots[sort] or pk in moving]
+        mine = {pks[position] for position in moved}
+        chosen = [pk for pk in ranked if pk in pivots[sort] or pk in mine]
         for pk in sorted(chosen, key=lambda pk: ranked[pk][column]):
             if pk in pivots[sort]:
                 last = pivots[sort][pk]
@@ -720,8 +762,8 @@ def _place(orders, moved, pks):
             members[sort][pks[position]] = number
             where[sort][pks[position]] = position
     ranked = _ranks(set().union(*members.values()))
-    for column, sort in enumerate(sorts):
-        step, order = steps[sort], orders[sort]
+    for sort in sorts:
+        column, step, order = columns[sort], steps[sort], orders[sort]
         sequences = defaultdict(list)
         if first[sort]:
             sequences[-1] = first[sort]

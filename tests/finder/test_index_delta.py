@@ -104,6 +104,25 @@ def test_an_edited_offer_changes_only_itself_and_no_full_build_runs(varied, pivo
     assert_like_a_full_build(index)
 
 
+def test_an_edit_that_keeps_its_place_is_not_sorted_again(varied, pivots, django_assert_max_num_queries):
+    facets.facet_index()
+    offer = make_offer(title="Mmm Mitte", published_at=timezone.now() - datetime.timedelta(minutes=7))
+    first = follow()
+    places = {sort: first.select(first.everything, sort, 0, 99).index(offer.pk) for sort in ORDERINGS}
+    offer.title = "Mmm Mitte, neu"  # between the same neighbours in every order
+    offer.save()
+    # version (+ scheduled times), change log, rows, relations, one query ranking it with its neighbours
+    with django_assert_max_num_queries(6):
+        index = follow()
+    assert {sort: index.select(index.everything, sort, 0, 99).index(offer.pk) for sort in ORDERINGS} == places
+    assert_like_a_full_build(index)
+    offer.title = "Aaa Anfang"  # moves in every order but "neu" (its own publication time)
+    offer.save()
+    index = follow()
+    assert index.select(index.everything, "titel", 0, 1) == [offer.pk]
+    assert_like_a_full_build(index)
+
+
 @pytest.mark.parametrize("sort_by_pivots", [True, False])
 def test_publish_unpublish_delete_and_topics(varied, monkeypatch, sort_by_pivots):
     if sort_by_pivots:
