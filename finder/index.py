@@ -617,7 +617,7 @@ def _reordered(base, out, moved, pks, positions, public):
     if len(base.pks) + len(moved) < PIVOTS_FROM or len(moved) > MAX_PLACED:
         orders = {sort: _order(public, ordering, positions, len(pks)) for sort, ordering in ORDERINGS.items()}
         return orders, all(a < b for a, b in itertools.pairwise(orders["neu"]))
-    staying = _staying(base, out, moved, pks)
+    staying, first = _staying(base, out, moved, pks)
     orders, placing = {}, {}
     for sort, order in base.orders.items():
         leaving = out - staying[sort]
@@ -633,6 +633,8 @@ def _reordered(base, out, moved, pks, positions, public):
             order.frombytes(raw[start * 8 :])
         else:
             order = array("l", (position for position in order if position not in leaving))
+        if first[sort]:
+            order[0:0] = array("l", first[sort])
         orders[sort] = order
     if any(placing.values()):
         _place(orders, placing, pks)
@@ -646,24 +648,29 @@ def _reordered(base, out, moved, pks, positions, public):
 
 
 def _staying(base, out, moved, pks):
-    """{sort: the moved positions that still sort between their neighbours in base's order}: the moved
-    offers and their neighbours ranked together in one query. A neighbour that moved or left itself,
-    or a row that vanished meanwhile, decides nothing (the offer is placed by pivots)."""
+    """({sort: the moved positions that still sort between their neighbours in base's order},
+    {sort: the new positions that sort before its first offer, in order}): the moved offers and their
+    neighbours ranked together in one query. A neighbour that moved or left itself, or a row that vanished
+    meanwhile, decides nothing (the offer is placed by pivots). A newly published offer is usually the
+    newest: it goes first in "neu" without pivots."""
     unsure = out | set(moved)
     neighbours = {}  # (sort, position) -> (position before or None, position after or None)
     for sort, order in base.orders.items():
         raw = order.tobytes()
         for position in moved:
             place = _find(raw, position)
-            if place < 0:  # a new offer
+            if place < 0:  # a new offer: does it come before the first?
+                if order and order[0] not in unsure:
+                    neighbours[sort, position] = (None, order[0])
                 continue
             before = order[place - 1] if place > 0 else None
             after = order[place + 1] if place + 1 < len(order) else None
             if before not in unsure and after not in unsure:
                 neighbours[sort, position] = (before, after)
     staying = {sort: set() for sort in base.orders}
+    first = {sort: [] for sort in base.orders}
     if not neighbours:
-        return staying
+        return staying, first
     wanted = {pks[position] for pair in neighbours.values() for position in pair if position is not None}
     ranked = _ranks(wanted | {pks[position] for _sort, position in neighbours})
     columns = {sort: column for column, sort in enumerate(ORDERINGS)}
@@ -675,7 +682,11 @@ def _staying(base, out, moved, pks):
         column = columns[sort]
         if (not pair[0] or pair[0][column] < rank[column]) and (not pair[1] or rank[column] < pair[1][column]):
             staying[sort].add(position)
-    return staying
+            if position >= len(base.pks):
+                first[sort].append(position)
+    for sort, positions in first.items():
+        positions.sort(key=lambda position: ranked[pks[position]][columns[sort]])
+    return staying, first
 
 
 def _find(raw, position):

@@ -123,6 +123,23 @@ def test_an_edit_that_keeps_its_place_is_not_sorted_again(varied, pivots, django
     assert_like_a_full_build(index)
 
 
+def test_a_new_offer_first_in_every_order_needs_no_pivots(varied, pivots, django_assert_max_num_queries):
+    facets.facet_index()
+    today = timezone.localdate()
+    make_offer(
+        title="Aaa Auftakt",
+        published_at=timezone.now(),
+        start_date=today - datetime.timedelta(days=30),  # before every other offer's
+        deadline=today + datetime.timedelta(days=1),
+        provider=varied[0].provider,
+    )
+    with django_assert_max_num_queries(6):  # as above: one query ranks it with each order's first offer
+        index = follow()
+    assert_like_a_full_build(index)
+    (newest,) = index.select(index.everything, "neu", 0, 1)
+    assert Offer.objects.get(pk=newest).title == "Aaa Auftakt"
+
+
 @pytest.mark.parametrize("sort_by_pivots", [True, False])
 def test_publish_unpublish_delete_and_topics(varied, monkeypatch, sort_by_pivots):
     if sort_by_pivots:
