@@ -2,6 +2,7 @@
 offers: `{% offers_for region=region as found %}` gives the current public offers available there, newest
 first (as the list filtered by it shows them), `{% offer_count provider=institution as n %}` just their number."""
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -55,16 +56,16 @@ def offer_count(region=None, network=None, provider=None):
 
 # Rendered offer cards per process, keyed by everything a card shows (card_inputs), not by the content
 # state: an edit re-renders only the cards of what it changed, and the same offer shows on many pages.
-_cards = StateMemo(size=3000)
+_cards = StateMemo(size=10_000)  # ≈ 1.5 KB each
 _PATH = "\x00path\x00"  # the page's own address in a remembered card (the Merkliste form's "next")
 
 
 def card_inputs(offer):
-    """Everything of `offer` its card shows: its own columns, its provider's name and its topics' names
-    (a string, so that a key holding it hashes; the offer rows are read for the page anyway)."""
+    """A digest of everything of `offer` its card shows: its own columns, its provider's name and its
+    topics' names (the offer rows are read for the page anyway; 16 bytes in the key, not the texts)."""
     values = [offer.__dict__.get(field.attname) for field in offer._meta.concrete_fields]
     topics = [topic.name for topic in offer.topics.all()]
-    return repr((values, str(offer.provider), topics))
+    return hashlib.blake2b(repr((values, str(offer.provider), topics)).encode(), digest_size=16).digest()
 
 
 class _PagePath:
