@@ -3,7 +3,7 @@
 `DataVersion` (one database row) is raised in the same transaction as any save or delete of public
 content (the apps connect `bump_data_version` to their models' signals). Together with today's date
 ("aktuell" depends on it) and the number of scheduled publications whose time has come, it names the
-state of the content; cached pages, ETags and every process-local memo are keyed by it, so a change
+state of the content; cached pages, ETags and the process-local memos are keyed by it, so a change
 shows on the very next request in every worker and container, and nothing cached outlives a scheduled
 publication or midnight.
 
@@ -50,7 +50,8 @@ _schedule_sources = []  # callables now -> ascending future publication times (s
 
 
 class StateMemo:
-    """Values derived from the content, kept per content state and process (at most `size` of them).
+    """Values derived from the content, kept per content state and process (at most `size` of them) –
+    or, through `lookup`, under a key that names everything the value is made from (the offer cards).
 
     Each module that derives something from the content owns one; nothing here knows what is kept.
     """

@@ -582,7 +582,7 @@ def _apply(base, changed, reload, now, today, counter):
         vocabularies=vocabularies,
         label_order=label_order,
     )
-    if not out and "_ranks" in base.__dict__:
+    if not out and not moved and "_ranks" in base.__dict__:  # the orders are base's: so are the ranks
         index.__dict__["_ranks"] = base.__dict__["_ranks"]
     return index
 
@@ -701,8 +701,8 @@ def _find(raw, position):
 
 # A query's pks as one parameter, per database: PostgreSQL takes an array, SQLite a JSON list.
 _ONE_PARAMETER = {
-    "postgresql": ('"{table}"."id" = ANY(%s)', list),
-    "sqlite": ('"{table}"."id" IN (SELECT value FROM json_each(%s))', json.dumps),
+    "postgresql": ('"{table}"."{column}" = ANY(%s)', list),
+    "sqlite": ('"{table}"."{column}" IN (SELECT value FROM json_each(%s))', json.dumps),
 }
 _ranks_sql = {}  # database alias -> the statement of _ranks, compiled once per process
 
@@ -711,7 +711,8 @@ def _ranks(pks):
     """{pk: (place in each order of ORDERINGS among these offers)} – one query, the database's collation.
 
     The statement is compiled by the ORM once per process and database, with the pks as its one
-    parameter: a delta runs it twice, and compiling three window expressions costs more than the query."""
+    parameter: a delta runs it up to three times (neighbours, pivots, segments), and compiling three window
+    expressions costs more than the query."""
     if not pks:
         return {}
     alias = router.db_for_read(Offer)
@@ -722,7 +723,8 @@ def _ranks(pks):
         return {pk: ranks for pk, *ranks in offers.values_list("pk", *windows).order_by()}
     where, convert = _ONE_PARAMETER[vendor]
     if alias not in _ranks_sql:
-        offers = Offer.objects.using(alias).extra(where=[where.format(table=Offer._meta.db_table)], params=[None])
+        pk_column = where.format(table=Offer._meta.db_table, column=Offer._meta.pk.column)
+        offers = Offer.objects.using(alias).extra(where=[pk_column], params=[None])
         query = offers.annotate(**windows).values_list("pk", *windows).order_by().query
         sql, params = query.get_compiler(using=alias).as_sql()
         assert len(params) == 1, "the statement of _ranks takes the pks as its only parameter"

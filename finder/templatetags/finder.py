@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from allianz_portal.freshness import StateMemo
+from allianz_portal.freshness import StateMemo, content_state
 from finder.index import facet_index
 from finder.rows import offers_at
 
@@ -77,15 +77,18 @@ class _PagePath:
 
 @register.simple_tag(takes_context=True)
 def offer_card(context, offer, level=3, query=""):
-    """includes/_offer_card.html for `offer`, remembered per language, heading level, highlighted search,
-    whether the visitor's Merkliste holds it and the offer's shown values (card_inputs); the page's
-    address goes in afterwards.
+    """includes/_offer_card.html for `offer`, remembered per language, heading level, highlighted search
+    (with the content state: synonyms), whether the visitor's Merkliste holds it and the offer's shown
+    values (card_inputs); the page's address goes in afterwards.
 
     The card template may use only offer, level, query, merkliste_ids and request.get_full_path, and of
     the offer only what card_inputs names.
     """
     saved = offer.pk in context.get("merkliste_ids", ())
-    key = (translation.get_language(), offer.pk, level, query or "", saved, card_inputs(offer))
+    # A highlighted card also depends on the editors' synonyms (search.highlight): it is kept per content
+    # state, like the search it belongs to.
+    highlighted = (query, content_state().key) if query else ""
+    key = (translation.get_language(), offer.pk, level, highlighted, saved, card_inputs(offer))
 
     def render():
         return get_template("includes/_offer_card.html").render(

@@ -140,6 +140,17 @@ def test_a_new_offer_first_in_every_order_needs_no_pivots(varied, pivots, django
     assert Offer.objects.get(pk=newest).title == "Aaa Auftakt"
 
 
+def test_a_few_offers_sorted_after_a_new_one_came(varied, pivots):
+    index = facets.facet_index()
+    index.select(index.mask([varied[0].pk]), "titel", 0, 10)  # a few offers: sorted by their ranks
+    offer = make_offer(title="Mmm Mitte", provider=varied[0].provider)
+    index, fresh = follow(), full()
+    for built in (index, fresh):
+        assert built.select(built.mask([offer.pk]), "titel", 0, 10) == [offer.pk]
+    chosen = [offer.pk, varied[0].pk, varied[5].pk]
+    assert index.select(index.mask(chosen), "titel", 0, 10) == fresh.select(fresh.mask(chosen), "titel", 0, 10)
+
+
 @pytest.mark.parametrize("sort_by_pivots", [True, False])
 def test_publish_unpublish_delete_and_topics(varied, monkeypatch, sort_by_pivots):
     if sort_by_pivots:

@@ -169,3 +169,14 @@ def test_cards_follow_their_provider_and_topic_names(client, offers):
     assert card_providers(response) == ["Lernfabrik Lippe"]
     topics = '<ul class="topic-list" aria-label="Themen"><li>Robotik</li><li>Automation</li></ul>'
     assert topics in response.content.decode()
+
+
+def test_a_highlighted_card_follows_the_synonyms(client, offers):
+    from search.models import Synonym
+
+    make_offer(title="Robotik und Automation", slug="robotik-automation")
+    html = client.get("/angebote/", {"q": "Robotik"}).content.decode()
+    assert "<mark>Robotik</mark> und Automation</a>" in html
+    Synonym.objects.create(terms="Robotik, Automation")
+    html = client.get("/angebote/", {"q": "Robotik"}).content.decode()
+    assert "<mark>Robotik</mark> und <mark>Automation</mark></a>" in html
