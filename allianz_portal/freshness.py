@@ -149,6 +149,8 @@ def bump_data_version(sender=None, instance=None, changed=(), **kwargs):
     callers without a signal (bulk imports). A call that names nothing logs one row without a label:
     "something changed", and readers rebuild what they derived.
     """
+    if str(kwargs.get("action", "")).startswith("pre_"):
+        return  # m2m_changed: its post_ signal, in the same transaction, names the same change
     connection = connections[router.db_for_write(DataVersion)]
     with connection.cursor() as cursor:
         cursor.execute(_BUMP_SQL, [timezone.now()])

@@ -842,9 +842,9 @@ PAIRS_CHUNK = 500  # offers per statement when a delta reads the facts of many (
 
 
 def _pairs(offers):
-    """[(offer, kind, related pk)] of the many-to-many facets of the offers `offers` – a Q on Offer (the
-    full build) or a list of pks (a delta) – in one query per chunk; slugs and labels come from the small
-    vocabularies, so 100k offers move only integers."""
+    """(offer, kind, related pk) of the many-to-many facets of the offers `offers`: for a Q on Offer (the
+    full build) streamed from one query, for a list of pks (a delta) a list, one query per chunk; slugs and
+    labels come from the small vocabularies, so 100k offers move only integers."""
     if not isinstance(offers, Q):
         return _pairs_of(list(offers))
     chosen = Offer.objects.filter(offers).values("pk")
@@ -866,7 +866,7 @@ def _pairs(offers):
         )
         .order_by()
     )
-    return [(offer, KINDS[kind], related) for offer, kind, related in rows]
+    return ((offer, KINDS[kind], related) for offer, kind, related in rows.iterator(chunk_size=20_000))
 
 
 def _pairs_of(pks):
@@ -952,7 +952,6 @@ def _build(now, today, counter=None):
     if counter is None:  # read before the offers, so every later change is applied as a delta
         counter = freshness.counter_of(content_state().version)
     public = Offer.objects.public(now)
-    rows = list(public.order_by(*ORDERINGS["neu"]).values_list(*ROW_FIELDS))
     regions = list(Region.objects.values_list("id", "slug", "name", "kind"))
     region_ids = {slug: pk for pk, slug, _name, _kind in regions}
     vocabularies = _vocabularies(("thema", "zielgruppe", "dimension", "netzwerk"))
@@ -966,11 +965,12 @@ def _build(now, today, counter=None):
     labels["groesse"] = dict(CompanySize.choices)
     labels["foerderung"] = dict(FUNDING_CHOICES)
     labels["region"] = {slug: name for _pk, slug, name, _kind in regions}
-    multi = defaultdict(lambda: defaultdict(set))
+    # Lists, not sets: each pair is unique (the through tables' constraints); at 1M offers the sets cost GBs.
+    multi = defaultdict(lambda: defaultdict(list))
     label_order = {}  # (facet, slug) -> editorial order
     for offer_id, kind, related in pairs:
         slug, name, position = vocabularies[kind][related]
-        multi[offer_id][kind].add(slug)
+        multi[offer_id][kind].append(slug)
         if kind != "coverage":
             labels[kind][slug] = name
             label_order[(kind, slug)] = position
@@ -983,6 +983,8 @@ def _build(now, today, counter=None):
     until = array("l")
     keys = array("q")
     day = today.toordinal()
+    # Streamed, not held as a list: the rows are needed once (≈ 0.6 GB at 1M offers).
+    rows = public.order_by(*ORDERINGS["neu"]).values_list(*ROW_FIELDS).iterator(chunk_size=10_000)
     for row in rows:
         pk = row[0]
         position = positions[pk] = len(positions)
