@@ -7,8 +7,6 @@ Requests go through the whole middleware stack via Django's test client (no netw
 """
 
 import argparse
-import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -21,18 +19,9 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--uncached", action="store_true", help="switch the page cache off")
     args = parser.parse_args()
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(30))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="allianz_portal.settings",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        BENCH_FLOOR="1",
-        PAGE_CACHE_TIMEOUT="0" if args.uncached else "3600",
-        DJANGO_PLAIN_STATIC="1",
-    )
-    import django
+    from bench import inprocess
 
-    django.setup()
+    inprocess.setup(BENCH_FLOOR="1", PAGE_CACHE_TIMEOUT="0" if args.uncached else "3600")
     from django.test import Client
     from pyinstrument import Profiler
 

@@ -178,8 +178,6 @@ def main(count=200, rebuild=False, edit=False):
 
 if __name__ == "__main__":
     import argparse
-    import os
-    import secrets
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     parser = argparse.ArgumentParser(description="ranked search benchmark (one JSON line)")
@@ -187,17 +185,7 @@ if __name__ == "__main__":
     parser.add_argument("--rebuild", action="store_true", help="also time rebuilding every search document")
     parser.add_argument("--edit", action="store_true", help="save one offer unchanged and time following it")
     args = parser.parse_args()
-    # Production settings, as bench/profile.py (DEBUG would record every query).
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(30))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="allianz_portal.settings",
-        ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="0",
-        BENCH_FLOOR="1",
-        PAGE_CACHE_TIMEOUT="0",
-        DJANGO_PLAIN_STATIC="1",
-    )
-    import django
+    from bench import inprocess
 
-    django.setup()
+    inprocess.setup(BENCH_FLOOR="1")  # production settings: DEBUG would record every query
     main(args.queries, args.rebuild, args.edit)

@@ -47,7 +47,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.db import connections, router
-from django.db.models import F, IntegerField, Q, Value, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -81,6 +81,7 @@ ORDERINGS = {
     "titel": ["title", "pk"],
     "termin": [F("start_date").asc(nulls_last=True), F("deadline").asc(nulls_last=True), "title", "pk"],
 }
+COLUMNS = {sort: column for column, sort in enumerate(ORDERINGS)}  # sort -> its place in a `_ranks` tuple
 
 
 _lock = threading.Lock()
@@ -477,7 +478,7 @@ def _apply(base, changed, reload, now, today, counter):
         return _fresh(base, counter, now)
 
     vocabularies = base.vocabularies
-    pairs = _pairs([row[0] for row in rows]) if rows else []
+    pairs = list(_pairs([row[0] for row in rows])) if rows else []
     unknown = {kind for _offer, kind, related in pairs if related not in vocabularies.get(kind, {})}
     if reload | unknown:
         vocabularies = {**vocabularies, **_vocabularies(reload | unknown)}
@@ -673,19 +674,18 @@ def _staying(base, out, moved, pks):
         return staying, first
     wanted = {pks[position] for pair in neighbours.values() for position in pair if position is not None}
     ranked = _ranks(wanted | {pks[position] for _sort, position in neighbours})
-    columns = {sort: column for column, sort in enumerate(ORDERINGS)}
     for (sort, position), (before, after) in neighbours.items():
         rank = ranked.get(pks[position])
         pair = [ranked.get(pks[other]) if other is not None else () for other in (before, after)]
         if rank is None or None in pair:
             continue
-        column = columns[sort]
+        column = COLUMNS[sort]
         if (not pair[0] or pair[0][column] < rank[column]) and (not pair[1] or rank[column] < pair[1][column]):
             staying[sort].add(position)
             if position >= len(base.pks):
                 first[sort].append(position)
     for sort, positions in first.items():
-        positions.sort(key=lambda position: ranked[pks[position]][columns[sort]])
+        positions.sort(key=lambda position: ranked[pks[position]][COLUMNS[sort]])
     return staying, first
 
 
@@ -742,7 +742,6 @@ def _place(orders, placing, pks):
     each order (pivots) say which segment each falls into; then the affected segments and their moved
     offers, ranked together, give the exact places. The database's collation decides, as in `_order`.
     """
-    columns = {sort: column for column, sort in enumerate(ORDERINGS)}
     sorts = [sort for sort in ORDERINGS if placing.get(sort)]
     steps = {sort: max(1, math.isqrt(len(orders[sort]))) for sort in sorts}
     pivots = {
@@ -752,7 +751,7 @@ def _place(orders, placing, pks):
     ranked = _ranks(set(moving).union(*pivots.values()))
     members, where, first, lost = {}, {}, {}, {}
     for sort in sorts:
-        column, step, order = columns[sort], steps[sort], orders[sort]
+        column, step, order = COLUMNS[sort], steps[sort], orders[sort]
         moved = placing[sort]
         members[sort], where[sort], first[sort] = {}, {}, []
         segment_of = {}  # moved position -> number of the pivot before it
@@ -776,7 +775,7 @@ def _place(orders, placing, pks):
             where[sort][pks[position]] = position
     ranked = _ranks(set().union(*members.values()))
     for sort in sorts:
-        column, step, order = columns[sort], steps[sort], orders[sort]
+        column, step, order = COLUMNS[sort], steps[sort], orders[sort]
         sequences = defaultdict(list)
         if first[sort]:
             sequences[-1] = first[sort]
@@ -841,50 +840,34 @@ def _pair_sources():
 PAIRS_CHUNK = 500  # offers per statement when a delta reads the facts of many (4 parameters each)
 
 
-def _pairs(offers):
-    """(offer, kind, related pk) of the many-to-many facets of the offers `offers`: for a Q on Offer (the
-    full build) streamed from one query, for a list of pks (a delta) a list, one query per chunk; slugs and
-    labels come from the small vocabularies, so 100k offers move only integers."""
-    if not isinstance(offers, Q):
-        return _pairs_of(list(offers))
-    chosen = Offer.objects.filter(offers).values("pk")
-    number = IntegerField()
-    rows = (
-        TaggedOffer.objects.filter(content_object__in=chosen)
-        .values_list("content_object_id", Value(0, number), "tag_id")
-        .union(
-            Offer.target_groups.through.objects.filter(offer__in=chosen).values_list(
-                "offer_id", Value(1, number), "targetgroup_id"
-            ),
-            Offer.dimensions.through.objects.filter(offer__in=chosen).values_list(
-                "offer_id", Value(2, number), "innovationdimension_id"
-            ),
-            Offer.coverage.through.objects.filter(offer__in=chosen).values_list(
-                "offer_id", Value(3, number), "region_id"
-            ),
-            all=True,
-        )
-        .order_by()
-    )
-    return ((offer, KINDS[kind], related) for offer, kind, related in rows.iterator(chunk_size=20_000))
-
-
-def _pairs_of(pks):
-    """`_pairs` of a few offers by pk: one plain statement per chunk, no ORM (a delta's hot path)."""
-    connection = connections[router.db_for_read(Offer)]
+def _pairs_sql(connection, offers_in):
+    """The one statement of `_pairs`: every (offer, kind number, related pk) whose offer is `IN (offers_in)`."""
     quote = connection.ops.quote_name
-    found = []
+    return " UNION ALL ".join(
+        f"SELECT {quote(owner)}, {kind}, {quote(related)} FROM {quote(table)} WHERE {quote(owner)} IN ({offers_in})"
+        for kind, (table, owner, related) in enumerate(_pair_sources())
+    )
+
+
+def _pairs(offers):
+    """(offer, kind, related pk) of the many-to-many facets of `offers`: for a queryset of pks (the full
+    build) streamed from one statement, for a list of pks (a delta) a list, one statement per chunk. Plain
+    SQL (no ORM per row or per compile); slugs and labels come from the small vocabularies, so 100k offers
+    move only integers."""
+    connection = connections[router.db_for_read(Offer)]
+    if isinstance(offers, QuerySet):
+        subquery, params = offers.order_by().query.sql_with_params()
+        with connection.chunked_cursor() as cursor:  # server-side on PostgreSQL: ≈ 4M rows at 1M offers
+            cursor.execute(_pairs_sql(connection, subquery), list(params) * len(KINDS))
+            while rows := cursor.fetchmany(20_000):
+                yield from ((offer, KINDS[kind], related) for offer, kind, related in rows)
+        return
+    pks = list(offers)
     with connection.cursor() as cursor:
         for start in range(0, len(pks), PAIRS_CHUNK):
             chunk = pks[start : start + PAIRS_CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            sql = " UNION ALL ".join(
-                f"SELECT {quote(owner)}, {kind}, {quote(related)} FROM {quote(table)} WHERE {quote(owner)} IN ({marks})"
-                for kind, (table, owner, related) in enumerate(_pair_sources())
-            )
-            cursor.execute(sql, chunk * len(KINDS))
-            found += [(offer, KINDS[kind], related) for offer, kind, related in cursor.fetchall()]
-    return found
+            cursor.execute(_pairs_sql(connection, ", ".join(["%s"] * len(chunk))), chunk * len(KINDS))
+            yield from ((offer, KINDS[kind], related) for offer, kind, related in cursor.fetchall())
 
 
 def _regions_for(region_ids):
@@ -956,7 +939,7 @@ def _build(now, today, counter=None):
     region_ids = {slug: pk for pk, slug, _name, _kind in regions}
     vocabularies = _vocabularies(("thema", "zielgruppe", "dimension", "netzwerk"))
     vocabularies["coverage"] = {pk: (slug, name, 0) for pk, slug, name, _kind in regions}
-    pairs = _pairs(Q(pk__in=public.values("pk")))
+    pairs = _pairs(public.values("pk"))
 
     labels = defaultdict(dict)
     labels["art"] = dict(Offer.OfferType.choices)
