@@ -46,7 +46,7 @@ class ContentState:
 _state_in_request = contextvars.ContextVar("content_state", default=None)
 _lock = threading.Lock()
 _memos = []  # every StateMemo of the process, for forget()
-_schedule_sources = []  # callables now -> ascending future publication times (see schedule_from)
+_schedule_sources = []  # callables now -> queryset of future publication times (see schedule_from)
 
 
 class StateMemo:
@@ -95,7 +95,7 @@ _small = StateMemo(size=24)  # per_state()
 
 
 def schedule_from(source):
-    """Register `source(now)`: the ascending times of scheduled publications after `now` (an app's ready())."""
+    """Register `source(now)`: a queryset of the times of scheduled publications after `now` (an app's ready())."""
     if source not in _schedule_sources:
         _schedule_sources.append(source)
 
@@ -109,6 +109,14 @@ def forget():
 def per_state(name, build):
     """`build()`, computed once per content state and process (for small values)."""
     return _small.get(name, build)
+
+
+def _scheduled_times(now):
+    """The ascending times of every registered source's scheduled publications: one statement for all."""
+    querysets = [source(now).order_by() for source in _schedule_sources]
+    if not querysets:
+        return []
+    return sorted(querysets[0].union(*querysets[1:], all=True).order_by())
 
 
 _VERSION_SQL = "SELECT counter, changed_at FROM allianz_portal_dataversion WHERE id = 1"
@@ -220,7 +228,7 @@ def content_state(now=None):
         return state
     now = now or timezone.now()
     version, changed_at = _read_version()
-    scheduled = _scheduled.lookup(version, lambda: sorted(time for source in _schedule_sources for time in source(now)))
+    scheduled = _scheduled.lookup(version, lambda: _scheduled_times(now))
     epoch = bisect.bisect_right(scheduled, now)
     today = timezone.localdate(now)
     midnight = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))

@@ -44,19 +44,29 @@ class Loader:
     def __init__(self, log=None):
         self.stats = Counter()
         self.log = log or (lambda message: None)
+        self.unrecorded = {}  # (model, pk) -> (record, history type): changes whose history entry is still to write
 
     # -- generic ---------------------------------------------------------------------------------
 
-    def upsert(self, model, lookup, values, m2m=None, create_only=(), validate=True):
-        """Create or update one record and return it; fields in `create_only` are set only on creation."""
+    def upsert(self, model, lookup, values, m2m=None, create_only=(), validate=True, one_history_entry=False):
+        """Create or update one record and return it; fields in `create_only` are set only on creation.
+
+        `one_history_entry`: simple-history's entries for the save and for each relation are left out; the
+        change gets one entry with its final state when `write_history` is called (later changes to the
+        same record, e.g. links between the loaded records, go into that entry too)."""
         obj = model.objects.filter(**lookup).first()
-        if obj is None:
+        created = obj is None
+        if created:
             obj = model(**lookup, **values)
             if validate:
                 obj.full_clean()
+            if one_history_entry:
+                obj.skip_history_when_saving = True
             obj.save()
             status = "created"
         else:
+            if one_history_entry:
+                obj.skip_history_when_saving = True
             changes = [
                 name for name, value in values.items() if name not in create_only and getattr(obj, name) != value
             ]
@@ -75,8 +85,24 @@ class Loader:
                 if status == "unchanged":
                     status = "updated"
                     self.log(f"geändert: {model._meta.verbose_name} „{obj}“ ({name})")
+        if one_history_entry and status != "unchanged":
+            self.changed_without_history(obj, "+" if created else "~")
+        elif one_history_entry:
+            del obj.skip_history_when_saving
         self.record(model, status)
         return obj
+
+    def changed_without_history(self, obj, history_type="~"):
+        """`obj` (saved with skip_history_when_saving) changed: its history entry comes with write_history."""
+        self.unrecorded.setdefault((type(obj), obj.pk), (obj, history_type))
+
+    def write_history(self, model, record_history):
+        """One history entry per changed record of `model` that upsert(one_history_entry=True) left out."""
+        for key, (obj, history_type) in list(self.unrecorded.items()):
+            if key[0] is model:
+                del obj.skip_history_when_saving
+                record_history(obj, history_type)
+                del self.unrecorded[key]
 
     def record(self, model, status, count=1):
         self.stats[(str(model._meta.verbose_name_plural), status)] += count
@@ -328,7 +354,7 @@ class Loader:
 
     @transaction.atomic
     def load_demo(self, today=None):
-        from offers.models import InnovationDimension, Offer, TargetGroup
+        from offers.models import InnovationDimension, Offer, TargetGroup, record_offer_history
         from partners.models import Institution
         from regions.models import Region, RegionalNetwork
 
@@ -390,18 +416,20 @@ class Loader:
                     "target_groups": pick(groups, row.get("target_groups", []), "Zielgruppen", slug),
                     "dimensions": pick(dimensions, row.get("dimensions", []), "Dimensionen", slug),
                     "coverage": pick(regions, row.get("coverage", []), "Regionen", slug),
+                    "topics": [self.topic(name) for name in sorted(row.get("topics", []))],
                 },
                 create_only=("published_at",),
+                one_history_entry=True,
             )
-            wanted_topics = sorted(row.get("topics", []))
-            if sorted(offer.topics.names()) != wanted_topics:
-                offer.topics.set([self.topic(name) for name in wanted_topics])
             offers[slug] = offer
         for row in rows:
             funders = pick(offers, row.get("funded_by", []), "Förderangebote", row["slug"])
             offer = offers[row["slug"]]
             if set(offer.funded_by.values_list("pk", flat=True)) != {funder.pk for funder in funders}:
+                offer.skip_history_when_saving = True
                 offer.funded_by.set(funders)
+                self.changed_without_history(offer)
+        self.write_history(Offer, record_offer_history)  # one entry per new or changed offer, relations included
         self.load_practice(read_toml(DEMO / "practice.toml").get("example", []), offers, networks, regions)
         self.load_demand_demo(read_toml(DEMO / "demand.toml"), institutions, regions, today)
         return offers

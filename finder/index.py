@@ -840,12 +840,16 @@ def _pair_sources():
 PAIRS_CHUNK = 500  # offers per statement when a delta reads the facts of many (4 parameters each)
 
 
-def _pairs_sql(connection, offers_in):
-    """The one statement of `_pairs`: every (offer, kind number, related pk) whose offer is `IN (offers_in)`."""
+def _pairs_sql(connection, offers_in, kinds=KINDS, assigned=False):
+    """The one statement of `_pairs`: every (offer, kind number, related pk) whose offer is `IN (offers_in)`;
+    with `assigned`, also the link row's pk (the order in which the relations were assigned)."""
     quote = connection.ops.quote_name
+    link = f", {quote('id')}" if assigned else ""
     return " UNION ALL ".join(
-        f"SELECT {quote(owner)}, {kind}, {quote(related)} FROM {quote(table)} WHERE {quote(owner)} IN ({offers_in})"
-        for kind, (table, owner, related) in enumerate(_pair_sources())
+        f"SELECT {quote(owner)}, {number}, {quote(related)}{link} "
+        f"FROM {quote(table)} WHERE {quote(owner)} IN ({offers_in})"
+        for number, (table, owner, related) in enumerate(_pair_sources())
+        if KINDS[number] in kinds
     )
 
 
@@ -868,6 +872,24 @@ def _pairs(offers):
             chunk = pks[start : start + PAIRS_CHUNK]
             cursor.execute(_pairs_sql(connection, ", ".join(["%s"] * len(chunk))), chunk * len(KINDS))
             yield from ((offer, KINDS[kind], related) for offer, kind, related in cursor.fetchall())
+
+
+def relations(pks, kinds=KINDS):
+    """{offer pk: {kind: [related pks in the order they were assigned]}} of a few offers (a page of them,
+    or one detail page): the statement of `_pairs`, without the ORM and its joins."""
+    found = {pk: {kind: [] for kind in kinds} for pk in pks}
+    if not found:
+        return found
+    connection = connections[router.db_for_read(Offer)]
+    params = list(found)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _pairs_sql(connection, ", ".join(["%s"] * len(params)), kinds, assigned=True), params * len(kinds)
+        )
+        rows = sorted(cursor.fetchall(), key=lambda row: row[3])
+    for offer, number, related, _assigned in rows:
+        found[offer][KINDS[number]].append(related)
+    return found
 
 
 def _regions_for(region_ids):

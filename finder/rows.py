@@ -1,10 +1,13 @@
-"""Reading the rows of the offers the index has chosen: one query for a page, in the index's order."""
-
-from collections import defaultdict
+"""Reading the rows of the offers the index has chosen: one query for a page, in the index's order, and
+one for their relations (topics, target groups, dimensions, regions)."""
 
 from django.db.models import QuerySet
 
-from offers.models import Offer, TaggedOffer, Topic
+from allianz_portal.freshness import per_state
+from offers.models import InnovationDimension, Offer, TargetGroup, Topic
+from regions.models import Region
+
+from .index import KINDS, relations
 
 
 def offers_at(index, bits, start=0, stop=10):
@@ -16,31 +19,53 @@ def offers_by_pk(pks):
     """The public offers with these pks, in this order, ready for a list row (one query + topics)."""
     shown = Offer.objects.public().select_related("provider", "network").filter(pk__in=pks)
     rows = {offer.pk: offer for offer in shown}
-    attach_topics(rows)
+    attach_relations(rows, kinds=("thema",))
     return [rows[pk] for pk in pks if pk in rows]
 
 
-class _PrefetchedTopics(QuerySet):
-    """One offer's topics, read together with the other offers' (attach_topics): iterating it uses the
-    rows read; anything that builds a new query from it (filter, values_list, order_by, …) starts from
-    the offer's own topic manager, as a prefetched queryset would."""
+# kind (finder.index.KINDS) -> the offer's many-to-many field and the model it leads to
+FIELDS = {"thema": "topics", "zielgruppe": "target_groups", "dimension": "dimensions", "coverage": "coverage"}
+MODELS = {"thema": Topic, "zielgruppe": TargetGroup, "dimension": InnovationDimension, "coverage": Region}
+
+
+def _vocabularies():
+    """{kind: {pk: object}} of the four small tables the offers' relations lead to (≈ 400 rows), in each
+    model's order; read once per content state and process."""
+    return {kind: {obj.pk: obj for obj in model.objects.all()} for kind, model in MODELS.items()}
+
+
+def _ranks(vocabularies):
+    """{kind: {pk: place in the model's order}}."""
+    return {kind: {pk: place for place, pk in enumerate(objects)} for kind, objects in vocabularies.items()}
+
+
+class _Prefetched(QuerySet):
+    """One offer's related objects, read together with the other offers' (attach_relations): iterating it
+    uses the rows read; anything that builds a new query from it (filter, values_list, order_by, …) starts
+    from the offer's own manager, as a prefetched queryset would."""
 
     def _chain(self):
-        return Offer(pk=self._offer_pk).topics.get_queryset()._chain()
+        return getattr(Offer(pk=self._offer_pk), self._field).get_queryset()._chain()
 
 
-def attach_topics(offers):
-    """Read the topics of the offers {pk: offer} in one query and put them where `offer.topics.all()`
-    finds them – what prefetch_related("topics") does, without the queryset per offer django-taggit
-    builds for that (≈ 1 ms each, a fifth of the list page). In the order the topics were assigned,
-    as `offer.topics.all()` gives them without prefetching (taggit's prefetch leaves it to chance)."""
-    found = defaultdict(list)
-    assigned = TaggedOffer.objects.filter(content_object_id__in=list(offers)).select_related("tag").order_by("pk")
-    for row in assigned:
-        found[row.content_object_id].append(row.tag)
+def attach_relations(offers, kinds=KINDS):
+    """Put the related objects of the offers {pk: offer} where `offer.topics.all()` (and target_groups,
+    dimensions, coverage) finds them – what prefetch_related does, with one statement for all kinds and
+    offers (finder.index.relations) and the objects from the vocabularies, without a queryset per offer and
+    kind (≈ 1 ms each with django-taggit). Topics in the order they were assigned, as `offer.topics.all()`
+    gives them without prefetching; the others in their model's order, as prefetch_related gives them."""
+    vocabularies = per_state("finder:vocabularies", _vocabularies)
+    ranks = per_state("finder:vocabulary-ranks", lambda: _ranks(vocabularies))
+    found = relations(list(offers), kinds)
     for pk, offer in offers.items():
-        topics = _PrefetchedTopics(model=Topic)
-        topics._offer_pk = pk
-        topics._result_cache = found.get(pk, [])
-        topics._prefetch_done = True
-        offer.__dict__.setdefault("_prefetched_objects_cache", {})["topics"] = topics
+        cache = offer.__dict__.setdefault("_prefetched_objects_cache", {})
+        for kind in kinds:
+            objects = vocabularies[kind]
+            related = [objects[related_pk] for related_pk in found[pk][kind] if related_pk in objects]
+            if kind != "thema":
+                related.sort(key=lambda obj, rank=ranks[kind]: rank[obj.pk])
+            prefetched = _Prefetched(model=MODELS[kind])
+            prefetched._offer_pk, prefetched._field = pk, FIELDS[kind]
+            prefetched._result_cache = related
+            prefetched._prefetch_done = True
+            cache[FIELDS[kind]] = prefetched

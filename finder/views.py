@@ -1,5 +1,4 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +20,7 @@ from search import engine
 from .filters import MULTI_VALUE, OfferFilter
 from .finding import find
 from .index import FACETS, facet_index, union
-from .rows import attach_topics, offers_by_pk
+from .rows import attach_relations, offers_by_pk
 
 # Labels as the filter form declares them.
 FACET_LABELS = {name: OfferFilter.base_fields[name].label for name in FACETS}
@@ -312,20 +311,11 @@ class OfferDetailView(PublicOfferMixin, DetailView):
 
     def get_queryset(self):
         # Staff preview: unpublished offers for those who may see them in the admin; the public gets 404.
-        return (
-            permissions.preview_queryset(self.request)
-            .select_related("provider__seat", "network")
-            .prefetch_related(
-                "target_groups",
-                "dimensions",
-                "coverage",
-                Prefetch("funded_by", Offer.objects.select_related("provider")),
-            )
-        )
+        return permissions.preview_queryset(self.request).select_related("provider__seat", "network")
 
     def get_object(self, queryset=None):
         offer = super().get_object(queryset)
-        attach_topics({offer.pk: offer})  # as the list's cards read them (finder.counts)
+        attach_relations({offer.pk: offer})  # topics, target groups, dimensions, regions: one statement
         return offer
 
     def get_context_data(self, **kwargs):
@@ -334,7 +324,7 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         return super().get_context_data(
             breadcrumbs=[(reverse("finder:list"), _("Angebote")), (None, offer.title)],
             related=related_offers(offer),
-            funders=[funder for funder in offer.funded_by.all() if funder.is_public],
+            funders=[funder for funder in offer.funded_by.select_related("provider") if funder.is_public],
             funded=public.current().filter(funded_by=offer).order_by("title")
             if offer.offer_type == Offer.OfferType.FUNDING
             else [],

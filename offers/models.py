@@ -596,7 +596,7 @@ class Offer(models.Model):
 
 def publication_times(now):
     """The times after `now` at which scheduled offers go public (allianz_portal.freshness keys pages by them)."""
-    return Offer.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True)
+    return Offer.objects.scheduled(now).values_list("published_at", flat=True)
 
 
 class OfferSubmission(models.Model):

@@ -16,6 +16,10 @@ class PracticeExampleQuerySet(models.QuerySet):
         """Published examples whose publication time has come (the same rule as offers)."""
         return self.filter(status=Offer.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def scheduled(self, now=None):
+        """Published examples whose publication time lies in the future."""
+        return self.filter(status=Offer.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
     def in_region(self, region):
         """Examples from a company in one of the region's Kreise."""
         return self.filter(kreis_id__in=coverage.kreis_ids(region))
@@ -112,3 +116,9 @@ class PracticeExample(models.Model):
     def company_label(self):
         """The company's name, or an anonymous description ("Mittleres Unternehmen der Metallverarbeitung")."""
         return self.company_name or f"{self.get_company_size_display()} · {self.sector}"
+
+
+def publication_times(now):
+    """The times after `now` at which scheduled examples go public (allianz_portal.freshness keys pages by
+    them, so an offer's or network's cached page shows the example from its time on)."""
+    return PracticeExample.objects.scheduled(now).values_list("published_at", flat=True)

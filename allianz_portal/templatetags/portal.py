@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from allianz_portal.text import render_markdown
@@ -49,22 +49,28 @@ FACET_OPTION = (
     "</div>"
 )
 
-# (facet, value, label) -> the option's markup split around " checked" and the count, escaped once.
-_option_parts = {}
-_CHECKED, _COUNT = "\x00checked\x00", "\x00count\x00"  # placeholders (escaping leaves them alone)
+COUNT_OPTION = '<option value="{0}">{1} ({2})</option>'
+
+# (markup, its values) -> the markup split where the per-request parts (" checked", the count) go, escaped
+# once per label: a list page fills in 300 topics, the home page's select as many.
+_pieces = {}
+_SLOT = "\x00"  # placeholder for a per-request part (escaping leaves it alone)
 
 
-def _parts(name, value, label):
-    key = (name, value, label)
-    parts = _option_parts.get(key)
-    if parts is None:
-        markup = str(format_html(FACET_OPTION, name, value, _CHECKED, slash_breaks(label), _COUNT))
-        head, rest = markup.split(_CHECKED)
-        parts = (head, *rest.split(_COUNT))
-        if len(_option_parts) > 10_000:  # labels are content: bound what renamed topics leave behind
-            _option_parts.clear()
-        _option_parts[key] = parts
-    return parts
+def _split(markup, *values, shown=None):
+    """`markup` filled with `values` (or with `shown()`, made from them, where the key would be costly)."""
+    key = (markup, values)
+    pieces = _pieces.get(key)
+    if pieces is None:
+        pieces = str(format_html(markup, *(shown() if shown else values))).split(_SLOT)
+        if len(_pieces) > 20_000:  # labels are content: bound what renamed topics leave behind
+            _pieces.clear()
+        _pieces[key] = pieces
+    return pieces
+
+
+def _count(number):
+    return localize(number) if settings.USE_THOUSAND_SEPARATOR else str(number)
 
 
 @register.simple_tag
@@ -77,20 +83,22 @@ def facet_options(name, options):
     """
     rendered = []
     for option in options:
-        head, middle, end = _parts(name, option["value"], str(option["label"]))
-        checked = " checked" if option["selected"] else ""
-        count = localize(option["count"]) if settings.USE_THOUSAND_SEPARATOR else str(option["count"])
-        rendered.append(f"{head}{checked}{middle}{count}{end}")
-    return mark_safe("\n".join(rendered))  # escaped in _parts; the count is a number
+        value, label = option["value"], str(option["label"])
+        shown = lambda value=value, label=label: (name, value, _SLOT, slash_breaks(label), _SLOT)  # noqa: E731
+        head, middle, end = _split(FACET_OPTION, name, value, label, shown=shown)
+        rendered.append(f"{head}{' checked' if option['selected'] else ''}{middle}{_count(option['count'])}{end}")
+    return mark_safe("\n".join(rendered))  # escaped in _split; the count is a number
 
 
 @register.simple_tag
 def count_options(options):
     """`<option value="…">label (count)</option>` for each (value, label, count) – the topic selects list
     300 topics, as one loop in Python instead of a template loop."""
-    return format_html_join(
-        "", '<option value="{}">{} ({})</option>', ((value, label, localize(count)) for value, label, count in options)
-    )
+    rendered = []
+    for value, label, count in options:
+        head, end = _split(COUNT_OPTION, value, label, _SLOT)
+        rendered.append(f"{head}{_count(count)}{end}")
+    return mark_safe("".join(rendered))  # escaped in _split; the count is a number
 
 
 @register.filter

@@ -27,8 +27,8 @@ def practice_examples_for(obj, kind="offer"):
 
 def _offers_with_examples():
     """The pks of the offers that published practice examples used or were funded by, once per content state.
-    Scheduled examples count too: their publication time changes no content state, so the section's own
-    query (PracticeExample.objects.public()) decides when they show."""
+    Scheduled examples count too: the section's own query (PracticeExample.objects.public()) decides when
+    they show, and their publication time starts a new content state (practice.models.publication_times)."""
     published = PracticeExample.objects.filter(status=PracticeExample.Status.PUBLISHED)
     used = published.filter(offers__isnull=False).values_list("offers", flat=True)
     funding = published.filter(funding__isnull=False).values_list("funding", flat=True)

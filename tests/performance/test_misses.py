@@ -113,13 +113,17 @@ def test_search_highlights_the_searched_words_on_every_card(client, offers, djan
 def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     url = offers["consulting"].get_absolute_url()
     client.get(url)
-    # content state, offer (+ provider, seat, network), its topics, target groups, dimensions, regions,
-    # funding programmes, related offers and their topics (practice examples: none use it, no query)
-    with django_assert_num_queries(9):
+    # content state, offer (+ provider, seat, network), its topics, target groups, dimensions and regions
+    # (one statement), funding programmes, related offers and their topics (practice examples: none use it)
+    with django_assert_num_queries(6):
         response = client.get(url)
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Beratung Logistik</h1>' in html
     assert "Förderung Logistik" in html  # a related offer (shared topic)
+    facts = dict(re.findall(r'__key">([^<]+)</dt><dd class="kern-description-list-item__value">(.*?)</dd>', html))
+    assert facts["Für wen"] == "KMU"
+    assert facts["Wo"] == '<a class="kern-link" href="/regionen/nrw/">Nordrhein-Westfalen</a>'
+    assert facts["Themen"] == "Logistik"
 
 
 def test_home_counts_follow_every_change(client, offers, django_assert_num_queries):

@@ -4,6 +4,7 @@ networks they used, JSON-LD, sitemap, and curation with workflow and history in 
 import datetime
 import json
 import re
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -210,3 +211,22 @@ def test_a_kreis_is_required_not_a_region():
     with pytest.raises(ValidationError) as error:
         example.full_clean()
     assert "Bitte einen Kreis oder eine kreisfreie Stadt wählen." in error.value.message_dict["kreis"]
+
+
+def test_a_scheduled_example_shows_from_its_time_also_on_cached_pages(client, settings):
+    """Its publication time starts a new content state, as an offer's does: the cached offer, network and
+    list pages show it from then on, without any other change."""
+    settings.PAGE_CACHE_TIMEOUT = 3600
+    lab = make_offer(title="Cobot-Testfeld")
+    network = RegionalNetwork.objects.get(slug="its-owl")
+    due = timezone.now() + datetime.timedelta(hours=1)
+    make_example(offers=[lab], networks=[network], published_at=due)
+    cached_pages = [lab.get_absolute_url(), reverse("practice:list")]
+    urls = [*cached_pages, network.get_absolute_url()]
+    for url in urls:
+        assert "Ein Cobot übernimmt das Schleifen" not in client.get(url).content.decode(), url
+    for url in cached_pages:
+        assert client.get(url).context is None, url  # the answer comes from the page cache
+    with mock.patch("django.utils.timezone.now", return_value=due + datetime.timedelta(minutes=1)):
+        for url in urls:
+            assert "Ein Cobot übernimmt das Schleifen" in client.get(url).content.decode(), url
