@@ -64,12 +64,25 @@ def test_demo_has_past_and_future_events(demo):
 
 
 def test_demo_load_is_idempotent_and_refreshes_relative_dates(demo):
+    # One history entry per offer, with its final relations (not one per save and relation)
+    assert set(Offer.history.values_list("history_type", flat=True)) == {"+"}
+    assert Offer.history.count() == demo.count()
+    funded = demo.filter(funded_by__isnull=False).first()
+    entry = funded.history.get()
+    assert set(entry.funded_by.values_list("to_offer_id", flat=True)) == set(
+        funded.funded_by.values_list("pk", flat=True)
+    )
+    assert set(entry.coverage.values_list("region_id", flat=True)) == set(funded.coverage.values_list("pk", flat=True))
+    assert entry.topic_names == funded.topic_names != ""
     loader = Loader()
     loader.load_demo()
     assert loader.changes == 0, loader.summary()
+    assert Offer.history.count() == demo.count()
     later = Loader()
     later.load_demo(today=timezone.localdate() + datetime.timedelta(days=7))
     assert later.changes > 0  # relative dates move with the day of loading
+    changed = Offer.history.filter(history_type="~")
+    assert changed.exists() and changed.count() == len(set(changed.values_list("id", flat=True)))  # one per offer
 
 
 def test_demo_institutions_are_flagged_and_removable(demo):
