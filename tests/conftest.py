@@ -1,11 +1,13 @@
+import contextlib
 import datetime
 import itertools
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
-from offers.models import Offer
+from offers.models import Offer, record_offer_history
 from partners.models import Institution
 from regions.models import Region
 
@@ -65,7 +67,9 @@ def make_offer(coverage=("nrw",), topics=(), target_groups=("kmu",), **kwargs):
     defaults.update(kwargs)
     if "provider" not in defaults:
         defaults["provider"] = make_institution()
-    offer = Offer.objects.create(**defaults)
+    offer = Offer(**defaults)
+    offer.skip_history_when_saving = True  # one history entry with the relations, as an admin save writes
+    offer.save()
     offer.coverage.set([region(slug) if isinstance(slug, str) else slug for slug in coverage])
     if topics:
         offer.topics.set(list(topics))
@@ -73,6 +77,8 @@ def make_offer(coverage=("nrw",), topics=(), target_groups=("kmu",), **kwargs):
         from offers.models import TargetGroup
 
         offer.target_groups.set(TargetGroup.objects.filter(slug__in=target_groups))
+    del offer.skip_history_when_saving
+    record_offer_history(offer, "+")
     return offer
 
 
@@ -84,3 +90,18 @@ def reseeded(transactional_db):
 
     _reseed_migration_data()
     call_command("load_reference_data", verbosity=0)
+
+
+@contextlib.contextmanager
+def rows_for_the_module(django_db_blocker):
+    """For a module-scoped fixture: what it creates inside stays for the module's tests, in a transaction
+    rolled back after the last of them. Each test runs in a savepoint inside it, so what one test changes,
+    the next gets back; objects handed to tests must be read anew per test (a function-scoped fixture)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

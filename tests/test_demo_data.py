@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from allianz_portal.loading import Loader
@@ -12,23 +11,17 @@ from offers.models import Offer, Topic
 from partners.models import Institution
 from regions import coverage
 from regions.models import Region
+from tests.conftest import rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for this module (≈ 7 s a load) in a transaction rolled back at its end;
-    each test runs in a savepoint inside it, so what one test changes or removes, the next gets back."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo_data", verbosity=0)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The demo data, loaded once for this module (≈ 7 s a load); what a test removes, the next gets back."""
+    with rows_for_the_module(django_db_blocker):
+        call_command("load_demo_data", verbosity=0)
+        yield
 
 
 @pytest.fixture

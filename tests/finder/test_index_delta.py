@@ -15,7 +15,7 @@ from finder import index as facets
 from finder.index import FACETS, ORDERINGS, set_positions
 from offers.models import Offer, Topic
 from regions.models import Region
-from tests.conftest import make_offer, region
+from tests.conftest import make_offer, region, rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 TOPICS = ["Robotik", "Logistik", "Wasserstoff", "Künstliche Intelligenz"]
@@ -41,10 +41,18 @@ def make_varied(rng, number):
     )
 
 
+@pytest.fixture(scope="module")
+def varied_pks(django_db_setup, django_db_blocker):
+    with rows_for_the_module(django_db_blocker):
+        rng = random.Random(7)
+        yield [make_varied(rng, number).pk for number in range(30)]
+
+
 @pytest.fixture
-def varied():
-    rng = random.Random(7)
-    return [make_varied(rng, number) for number in range(30)]
+def varied(varied_pks, db):
+    """30 offers with ties and mixed facets, read anew for each test (made once for the module)."""
+    offers = Offer.objects.in_bulk(varied_pks)
+    return [offers[pk] for pk in varied_pks]
 
 
 @pytest.fixture

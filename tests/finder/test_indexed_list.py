@@ -13,15 +13,25 @@ from finder import index as facets
 from finder.index import ORDERINGS, set_positions
 from offers.models import Offer
 from regions.models import Region
-from tests.conftest import make_offer
+from tests.conftest import make_offer, rows_for_the_module
 
 pytestmark = pytest.mark.django_db
 TOPICS = ["Robotik", "Logistik", "Wasserstoff"]
 
 
+@pytest.fixture(scope="module")
+def varied_rows(django_db_setup, django_db_blocker):
+    with rows_for_the_module(django_db_blocker):
+        make_varied()
+        yield
+
+
 @pytest.fixture
-def varied():
+def varied(varied_rows, db):
     """37 offers with ties in every sort key (same title, same day, no dates) and mixed facets."""
+
+
+def make_varied():
     rng = random.Random(3)
     now = timezone.now()
     today = timezone.localdate()
