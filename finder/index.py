@@ -799,6 +799,7 @@ ROW_FIELDS = (
     "title",
 )  # fmt: skip
 KINDS = ("thema", "zielgruppe", "dimension", "coverage")  # the many-to-many facts read per offer
+RELATIONS = (*KINDS, "foerderer")  # what `relations` reads: the facts and the funding programmes
 
 
 def _vocabularies(kinds=KINDS):
@@ -824,12 +825,13 @@ def _vocabularies(kinds=KINDS):
 
 
 def _pair_sources():
-    """(table, offer column, related column) of the many-to-many facets, in the order of KINDS."""
+    """(table, offer column, related column) of the offers' many-to-many relations, in the order of RELATIONS."""
     sources = (
         (TaggedOffer, "content_object", "tag"),
         (Offer.target_groups.through, "offer", "targetgroup"),
         (Offer.dimensions.through, "offer", "innovationdimension"),
         (Offer.coverage.through, "offer", "region"),
+        (Offer.funded_by.through, "from_offer", "to_offer"),
     )
     return [
         (model._meta.db_table, model._meta.get_field(owner).column, model._meta.get_field(related).column)
@@ -849,7 +851,7 @@ def _pairs_sql(connection, offers_in, kinds=KINDS, assigned=False):
         f"SELECT {quote(owner)}, {number}, {quote(related)}{link} "
         f"FROM {quote(table)} WHERE {quote(owner)} IN ({offers_in})"
         for number, (table, owner, related) in enumerate(_pair_sources())
-        if KINDS[number] in kinds
+        if RELATIONS[number] in kinds
     )
 
 
@@ -874,9 +876,9 @@ def _pairs(offers):
             yield from ((offer, KINDS[kind], related) for offer, kind, related in cursor.fetchall())
 
 
-def relations(pks, kinds=KINDS):
+def relations(pks, kinds=RELATIONS):
     """{offer pk: {kind: [related pks in the order they were assigned]}} of a few offers (a page of them,
-    or one detail page): the statement of `_pairs`, without the ORM and its joins."""
+    or one detail page): the statement of `_pairs` (plus the funding programmes), without the ORM."""
     found = {pk: {kind: [] for kind in kinds} for pk in pks}
     if not found:
         return found
@@ -888,7 +890,7 @@ def relations(pks, kinds=KINDS):
         )
         rows = sorted(cursor.fetchall(), key=lambda row: row[3])
     for offer, number, related, _assigned in rows:
-        found[offer][KINDS[number]].append(related)
+        found[offer][RELATIONS[number]].append(related)
     return found
 
 

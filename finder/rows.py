@@ -29,14 +29,11 @@ MODELS = {"thema": Topic, "zielgruppe": TargetGroup, "dimension": InnovationDime
 
 
 def _vocabularies():
-    """{kind: {pk: object}} of the four small tables the offers' relations lead to (≈ 400 rows), in each
-    model's order; read once per content state and process."""
-    return {kind: {obj.pk: obj for obj in model.objects.all()} for kind, model in MODELS.items()}
-
-
-def _ranks(vocabularies):
-    """{kind: {pk: place in the model's order}}."""
-    return {kind: {pk: place for place, pk in enumerate(objects)} for kind, objects in vocabularies.items()}
+    """({kind: {pk: object}}, {kind: {pk: place in the model's order}}) of the four small tables the offers'
+    relations lead to (≈ 400 rows); read once per content state and process."""
+    objects = {kind: {obj.pk: obj for obj in model.objects.all()} for kind, model in MODELS.items()}
+    ranks = {kind: {pk: place for place, pk in enumerate(found)} for kind, found in objects.items()}
+    return objects, ranks
 
 
 class _Prefetched(QuerySet):
@@ -53,13 +50,17 @@ def attach_relations(offers, kinds=KINDS):
     dimensions, coverage) finds them – what prefetch_related does, with one statement for all kinds and
     offers (finder.index.relations) and the objects from the vocabularies, without a queryset per offer and
     kind (≈ 1 ms each with django-taggit). Topics in the order they were assigned, as `offer.topics.all()`
-    gives them without prefetching; the others in their model's order, as prefetch_related gives them."""
-    vocabularies = per_state("finder:vocabularies", _vocabularies)
-    ranks = per_state("finder:vocabulary-ranks", lambda: _ranks(vocabularies))
+    gives them without prefetching; the others in their model's order, as prefetch_related gives them.
+
+    Returns {pk: [pks of the offer's funding programmes]} when "foerderer" is among `kinds` (the programmes
+    themselves are offers: the caller reads them if there are any)."""
+    vocabularies, ranks = per_state("finder:vocabularies", _vocabularies)
     found = relations(list(offers), kinds)
     for pk, offer in offers.items():
         cache = offer.__dict__.setdefault("_prefetched_objects_cache", {})
         for kind in kinds:
+            if kind not in MODELS:
+                continue
             objects = vocabularies[kind]
             related = [objects[related_pk] for related_pk in found[pk][kind] if related_pk in objects]
             if kind != "thema":
@@ -69,3 +70,4 @@ def attach_relations(offers, kinds=KINDS):
             prefetched._result_cache = related
             prefetched._prefetch_done = True
             cache[FIELDS[kind]] = prefetched
+    return {pk: found[pk].get("foerderer", []) for pk in offers}

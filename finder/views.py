@@ -19,7 +19,7 @@ from search import engine
 
 from .filters import MULTI_VALUE, OfferFilter
 from .finding import find
-from .index import FACETS, facet_index, union
+from .index import FACETS, RELATIONS, facet_index, union
 from .rows import attach_relations, offers_by_pk
 
 # Labels as the filter form declares them.
@@ -315,17 +315,18 @@ class OfferDetailView(PublicOfferMixin, DetailView):
 
     def get_object(self, queryset=None):
         offer = super().get_object(queryset)
-        attach_relations({offer.pk: offer})  # topics, target groups, dimensions, regions: one statement
+        # Topics, target groups, dimensions, regions and which programmes fund it: one statement.
+        self.funder_pks = attach_relations({offer.pk: offer}, RELATIONS)[offer.pk]
         return offer
 
     def get_context_data(self, **kwargs):
         offer = self.object
-        public = Offer.objects.public().select_related("provider")
+        funders = Offer.objects.public().select_related("provider").filter(pk__in=self.funder_pks)
         return super().get_context_data(
             breadcrumbs=[(reverse("finder:list"), _("Angebote")), (None, offer.title)],
             related=related_offers(offer),
-            funders=[funder for funder in offer.funded_by.select_related("provider") if funder.is_public],
-            funded=public.current().filter(funded_by=offer).order_by("title")
+            funders=list(funders) if self.funder_pks else [],
+            funded=Offer.objects.public().select_related("provider").current().filter(funded_by=offer).order_by("title")
             if offer.offer_type == Offer.OfferType.FUNDING
             else [],
             today=timezone.localdate(),

@@ -1,5 +1,7 @@
 """The language switch and hreflang links: the same page in German (no prefix) and English (/en/)."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve
@@ -23,10 +25,12 @@ def path_in(path, language):
     return f"/{language}{path}"
 
 
-def _exists(path, language):
+@lru_cache(maxsize=8192)
+def _exists(path, language, urlconf):
+    """Whether `path` is a page in `language` (remembered: the URL patterns are fixed while a process runs)."""
     with translation.override(language):  # the URL resolver matches only the active language's prefix
         try:
-            resolve(path)
+            resolve(path, urlconf)
         except Resolver404:
             return False
     return True
@@ -43,7 +47,7 @@ def language_versions(context):
     versions = []
     for code, _name in settings.LANGUAGES:
         path = path_in(request.path, code)
-        if code != current and not _exists(path, code):
+        if code != current and not _exists(path, code, settings.ROOT_URLCONF):
             continue  # pages outside the language prefix (the API's landing page) exist in German only
         versions.append(
             {

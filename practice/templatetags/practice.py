@@ -13,10 +13,10 @@ register = template.Library()
 @register.inclusion_tag("includes/_practice_examples.html")
 def practice_examples_for(obj, kind="offer"):
     """The public practice examples that used this offer (also as funding) or network."""
+    if kind == "offer" and obj.pk not in per_state("practice:offers", _offers_with_examples):
+        return {"examples": []}  # most offers: no query on their page
     public = PracticeExample.objects.public().select_related("kreis")
     if kind == "offer":
-        if obj.pk not in per_state("practice:offers", _offers_with_examples):
-            return {"examples": []}  # most offers: no query on their page
         examples = public.filter(pk__in=obj.practice_examples.values("pk")) | public.filter(
             pk__in=obj.funded_practice_examples.values("pk")
         )

@@ -69,6 +69,13 @@ def test_funding_programme_lists_what_it_pays_for(client, lab):
     assert "Damit finanzierbar" in html and "Robotiklabor" in html
 
 
+def test_only_public_funding_programmes_are_named(client, lab):
+    draft = make_offer(title="Förderprogramm in Arbeit", offer_type="foerderung", status="entwurf", published_at=None)
+    lab.funded_by.add(draft)
+    html = client.get(lab.get_absolute_url()).content.decode()
+    assert "Transfergutschein" in html and "Förderprogramm in Arbeit" not in html
+
+
 def test_unpublished_offer_is_404(client):
     draft = make_offer(status="entwurf", published_at=None)
     scheduled = make_offer(published_at=timezone.now() + datetime.timedelta(days=1))

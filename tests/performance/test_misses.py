@@ -113,9 +113,9 @@ def test_search_highlights_the_searched_words_on_every_card(client, offers, djan
 def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     url = offers["consulting"].get_absolute_url()
     client.get(url)
-    # content state, offer (+ provider, seat, network), its topics, target groups, dimensions and regions
-    # (one statement), funding programmes, related offers and their topics (practice examples: none use it)
-    with django_assert_num_queries(6):
+    # content state, offer (+ provider, seat, network), its topics, target groups, dimensions, regions and
+    # funding programmes (one statement; none to read), related offers and their topics (no practice example)
+    with django_assert_num_queries(5):
         response = client.get(url)
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Beratung Logistik</h1>' in html
