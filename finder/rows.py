@@ -3,7 +3,7 @@ one for their relations (topics, target groups, dimensions, regions)."""
 
 from django.db.models import QuerySet
 
-from allianz_portal.freshness import per_state
+from allianz_portal.freshness import StateMemo
 from offers.models import InnovationDimension, Offer, TargetGroup, Topic
 from regions.models import Region
 
@@ -28,12 +28,19 @@ FIELDS = {"thema": "topics", "zielgruppe": "target_groups", "dimension": "dimens
 MODELS = {"thema": Topic, "zielgruppe": TargetGroup, "dimension": InnovationDimension, "coverage": Region}
 
 
-def _vocabularies():
-    """({kind: {pk: object}}, {kind: {pk: place in the model's order}}) of the four small tables the offers'
-    relations lead to (≈ 400 rows); read once per content state and process."""
-    objects = {kind: {obj.pk: obj for obj in model.objects.all()} for kind, model in MODELS.items()}
-    ranks = {kind: {pk: place for place, pk in enumerate(found)} for kind, found in objects.items()}
-    return objects, ranks
+_vocabularies = StateMemo(size=8)  # (content state, kind) -> ({pk: object}, {pk: place in the model's order})
+
+
+def _vocabulary(kind):
+    """The objects of one of the small tables the offers' relations lead to (topics, target groups, dimensions,
+    regions: ≈ 400 rows in all) and their places in the model's order; read once per content state and process,
+    each when first needed (a list page needs only the topics)."""
+
+    def read():
+        objects = {obj.pk: obj for obj in MODELS[kind].objects.all()}
+        return objects, {pk: place for place, pk in enumerate(objects)}
+
+    return _vocabularies.get(kind, read)
 
 
 class _Prefetched(QuerySet):
@@ -54,17 +61,14 @@ def attach_relations(offers, kinds=KINDS):
 
     Returns {pk: [pks of the offer's funding programmes]} when "foerderer" is among `kinds` (the programmes
     themselves are offers: the caller reads them if there are any)."""
-    vocabularies, ranks = per_state("finder:vocabularies", _vocabularies)
+    vocabularies = {kind: _vocabulary(kind) for kind in kinds if kind in MODELS}
     found = relations(list(offers), kinds)
     for pk, offer in offers.items():
         cache = offer.__dict__.setdefault("_prefetched_objects_cache", {})
-        for kind in kinds:
-            if kind not in MODELS:
-                continue
-            objects = vocabularies[kind]
+        for kind, (objects, places) in vocabularies.items():
             related = [objects[related_pk] for related_pk in found[pk][kind] if related_pk in objects]
             if kind != "thema":
-                related.sort(key=lambda obj, rank=ranks[kind]: rank[obj.pk])
+                related.sort(key=lambda obj, places=places: places[obj.pk])
             prefetched = _Prefetched(model=MODELS[kind])
             prefetched._offer_pk, prefetched._field = pk, FIELDS[kind]
             prefetched._result_cache = related

@@ -126,6 +126,28 @@ def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     assert facts["Themen"] == "Logistik"
 
 
+def test_detail_facts_follow_renamed_topics_target_groups_and_regions(client, offers):
+    from offers.models import TargetGroup, Topic
+    from regions.models import Region
+
+    url = offers["consulting"].get_absolute_url()
+    assert "Logistik</dd>" in client.get(url).content.decode()
+    topic = Topic.objects.get(slug="logistik")
+    topic.name = "Logistik und Lager"
+    topic.save()
+    group = TargetGroup.objects.get(slug="kmu")
+    group.name = "Kleine und mittlere Unternehmen"
+    group.save()
+    nrw = Region.objects.get(slug="nrw")
+    nrw.name = "Land Nordrhein-Westfalen"
+    nrw.save()
+    html = client.get(url).content.decode()
+    facts = dict(re.findall(r'__key">([^<]+)</dt><dd class="kern-description-list-item__value">(.*?)</dd>', html))
+    assert facts["Themen"] == "Logistik und Lager"
+    assert facts["Für wen"] == "Kleine und mittlere Unternehmen"
+    assert facts["Wo"] == '<a class="kern-link" href="/regionen/nrw/">Land Nordrhein-Westfalen</a>'
+
+
 def test_home_counts_follow_every_change(client, offers, django_assert_num_queries):
     assert "Alle 3 Angebote ansehen" in client.get("/").content.decode()
     with django_assert_num_queries(1):  # the content state; the counts are remembered for it
