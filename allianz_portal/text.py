@@ -40,8 +40,9 @@ def render_markdown(text):
     return _render_markdown(str(text or ""))
 
 
-# The same text always gives the same HTML: offer descriptions and page texts are rendered once per process
-# (≈ 1–3 ms each with the sanitising), not on every page-cache miss; ≈ 2 KB per text.
+# The same text always gives the same HTML: the 2,048 texts last rendered (offer descriptions, page texts;
+# ≈ 1–3 ms each with the sanitising) are kept per process, so a page-cache miss of a recently shown page
+# renders no Markdown; ≈ 2 KB per text.
 @lru_cache(maxsize=2048)
 def _render_markdown(text):
     html = markdown.markdown(_separate_lists(text), extensions=["sane_lists"], output_format="html")

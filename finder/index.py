@@ -825,7 +825,8 @@ def _vocabularies(kinds=KINDS):
 
 
 def _pair_sources():
-    """(table, offer column, related column) of the offers' many-to-many relations, in the order of RELATIONS."""
+    """(table, offer column, related column, the link row's pk column) of the offers' many-to-many relations,
+    in the order of RELATIONS."""
     sources = (
         (TaggedOffer, "content_object", "tag"),
         (Offer.target_groups.through, "offer", "targetgroup"),
@@ -834,7 +835,12 @@ def _pair_sources():
         (Offer.funded_by.through, "from_offer", "to_offer"),
     )
     return [
-        (model._meta.db_table, model._meta.get_field(owner).column, model._meta.get_field(related).column)
+        (
+            model._meta.db_table,
+            model._meta.get_field(owner).column,
+            model._meta.get_field(related).column,
+            model._meta.pk.column,
+        )
         for model, owner, related in sources
     ]
 
@@ -846,11 +852,10 @@ def _pairs_sql(connection, offers_in, kinds=KINDS, assigned=False):
     """The one statement of `_pairs`: every (offer, kind number, related pk) whose offer is `IN (offers_in)`;
     with `assigned`, also the link row's pk (the order in which the relations were assigned)."""
     quote = connection.ops.quote_name
-    link = f", {quote('id')}" if assigned else ""
     return " UNION ALL ".join(
-        f"SELECT {quote(owner)}, {number}, {quote(related)}{link} "
+        f"SELECT {quote(owner)}, {number}, {quote(related)}{f', {quote(link)}' if assigned else ''} "
         f"FROM {quote(table)} WHERE {quote(owner)} IN ({offers_in})"
-        for number, (table, owner, related) in enumerate(_pair_sources())
+        for number, (table, owner, related, link) in enumerate(_pair_sources())
         if RELATIONS[number] in kinds
     )
 
@@ -879,15 +884,16 @@ def _pairs(offers):
 def relations(pks, kinds=RELATIONS):
     """{offer pk: {kind: [related pks in the order they were assigned]}} of a few offers (a page of them,
     or one detail page): the statement of `_pairs` (plus the funding programmes), without the ORM."""
+    if unknown := set(kinds) - set(RELATIONS):
+        raise ValueError(f"no such relation: {sorted(unknown)}")
     found = {pk: {kind: [] for kind in kinds} for pk in pks}
     if not found:
         return found
     connection = connections[router.db_for_read(Offer)]
     params = list(found)
+    parts = sum(kind in kinds for kind in RELATIONS)  # one SELECT per relation, each with the pks
     with connection.cursor() as cursor:
-        cursor.execute(
-            _pairs_sql(connection, ", ".join(["%s"] * len(params)), kinds, assigned=True), params * len(kinds)
-        )
+        cursor.execute(_pairs_sql(connection, ", ".join(["%s"] * len(params)), kinds, assigned=True), params * parts)
         rows = sorted(cursor.fetchall(), key=lambda row: row[3])
     for offer, number, related, _assigned in rows:
         found[offer][RELATIONS[number]].append(related)

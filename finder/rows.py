@@ -28,7 +28,9 @@ FIELDS = {"thema": "topics", "zielgruppe": "target_groups", "dimension": "dimens
 MODELS = {"thema": Topic, "zielgruppe": TargetGroup, "dimension": InnovationDimension, "coverage": Region}
 
 
-_vocabularies = StateMemo(size=8)  # (content state, kind) -> ({pk: object}, {pk: place in the model's order})
+# (content state, kind) -> ({pk: object}, {pk: place in the model's order}). The objects are shared by every
+# request and thread of the process: read them only (no prefetch or related-object cache on them).
+_vocabularies = StateMemo(size=8)
 
 
 def _vocabulary(kind):
@@ -56,8 +58,9 @@ def attach_relations(offers, kinds=KINDS):
     """Put the related objects of the offers {pk: offer} where `offer.topics.all()` (and target_groups,
     dimensions, coverage) finds them – what prefetch_related does, with one statement for all kinds and
     offers (finder.index.relations) and the objects from the vocabularies, without a queryset per offer and
-    kind (≈ 1 ms each with django-taggit). Topics in the order they were assigned, as `offer.topics.all()`
-    gives them without prefetching; the others in their model's order, as prefetch_related gives them.
+    kind (≈ 1 ms each with django-taggit). Topics in the order they were assigned (the portal's rule for
+    cards and offer pages; taggit itself promises no order); the others in their model's order, as
+    prefetch_related gives them.
 
     Returns {pk: [pks of the offer's funding programmes]} when "foerderer" is among `kinds` (the programmes
     themselves are offers: the caller reads them if there are any)."""

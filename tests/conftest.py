@@ -97,7 +97,9 @@ def rows_for_the_module(django_db_blocker):
     """For a module-scoped fixture: what it creates inside stays for the module's tests, in a transaction
     rolled back after the last of them. Each test runs in a savepoint inside it, so what one test changes,
     the next gets back; objects handed to tests must be read anew per test (a function-scoped fixture).
-    Not for modules with `transaction=True` or live-server tests: their flush would run inside it."""
+    Make the fixture `autouse` unless every test of the module uses it: once made, the rows are there for
+    every later test of the module. Not for modules with `transaction=True` or live-server tests: their
+    flush would run inside it."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()

@@ -339,3 +339,19 @@ def test_english_search_alert_pages_reached_by_signed_links(client, offers):
         assert leftovers == [], f"untranslated interface text on {path}"
         for word in GERMAN_INTERFACE_WORDS + GERMAN_FUNCTION_WORDS:
             assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), f"German „{word}“ on {path}: {text}"
+
+
+def test_made_up_addresses_do_not_fill_the_language_switch_memo(client):
+    """The "is there an English page" answer is remembered for the site's own paths only: a visitor's long
+    made-up addresses are answered (404, German, no English link) without being kept."""
+    from allianz_portal.templatetags import language
+
+    language._resolves_remembered.cache_clear()
+    for number in range(3):
+        response = client.get(f"/{'x' * 250}{number}/")
+        html = response.content.decode()
+        assert response.status_code == 404 and '<html lang="de">' in html
+        assert 'hreflang="en"' not in html
+    assert language._resolves_remembered.cache_info().currsize == 0
+    assert 'hreflang="en" href="http://testserver/en/angebote/"' in client.get("/angebote/").content.decode()
+    assert language._resolves_remembered.cache_info().currsize == 1

@@ -25,15 +25,24 @@ def path_in(path, language):
     return f"/{language}{path}"
 
 
-@lru_cache(maxsize=8192)
-def _exists(path, language, urlconf):
-    """Whether `path` is a page in `language` (remembered: the URL patterns are fixed while a process runs)."""
+def _exists(path, language):
+    """Whether `path` is a page in `language`: remembered for the site's own short paths (the URL patterns are
+    fixed while a process runs); a long path, which anyone can make up, is resolved each time."""
+    if len(path) > 200:
+        return _resolves(path, language, settings.ROOT_URLCONF)
+    return _resolves_remembered(path, language, settings.ROOT_URLCONF)
+
+
+def _resolves(path, language, urlconf):
     with translation.override(language):  # the URL resolver matches only the active language's prefix
         try:
             resolve(path, urlconf)
         except Resolver404:
             return False
     return True
+
+
+_resolves_remembered = lru_cache(maxsize=2048)(_resolves)
 
 
 @register.simple_tag(takes_context=True)
@@ -47,7 +56,7 @@ def language_versions(context):
     versions = []
     for code, _name in settings.LANGUAGES:
         path = path_in(request.path, code)
-        if code != current and not _exists(path, code, settings.ROOT_URLCONF):
+        if code != current and not _exists(path, code):
             continue  # pages outside the language prefix (the API's landing page) exist in German only
         versions.append(
             {

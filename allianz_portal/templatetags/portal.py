@@ -2,7 +2,7 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -20,15 +20,16 @@ def markdown(text):
 
 
 @lru_cache(maxsize=256)
-def _address(url_name, language, urlconf):
-    """reverse(url_name) in `language` (remembered: the URL patterns are fixed while a process runs)."""
+def _address(url_name, language, urlconf, script_prefix):
+    """reverse(url_name) in `language` under `script_prefix` (remembered: the URL patterns are fixed while a
+    process runs)."""
     return reverse(url_name, urlconf)
 
 
 @register.simple_tag(takes_context=True)
 def nav_link(context, url_name, label):
     """A main-navigation link that marks itself as the current section."""
-    url = _address(url_name, get_language(), settings.ROOT_URLCONF)
+    url = _address(url_name, get_language(), settings.ROOT_URLCONF, get_script_prefix())
     request = context.get("request")
     current = request is not None and request.path.startswith(url)
     return format_html(

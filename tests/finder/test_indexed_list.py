@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 TOPICS = ["Robotik", "Logistik", "Wasserstoff"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def varied_rows(django_db_setup, django_db_blocker):
+    """Every test of this module sees these rows, whatever order or selection (-k) it runs in."""
     with rows_for_the_module(django_db_blocker):
         make_varied()
         yield
