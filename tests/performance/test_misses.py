@@ -110,6 +110,12 @@ def test_search_highlights_the_searched_words_on_every_card(client, offers, djan
     assert "<mark>Robotik</mark>" not in html
 
 
+def detail_facts(response):
+    """{label: value} of the offer page's "Auf einen Blick" list."""
+    html = response.content.decode()
+    return dict(re.findall(r'__key">([^<]+)</dt><dd class="kern-description-list-item__value">(.*?)</dd>', html))
+
+
 def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     url = offers["consulting"].get_absolute_url()
     client.get(url)
@@ -120,7 +126,7 @@ def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Beratung Logistik</h1>' in html
     assert "Förderung Logistik" in html  # a related offer (shared topic)
-    facts = dict(re.findall(r'__key">([^<]+)</dt><dd class="kern-description-list-item__value">(.*?)</dd>', html))
+    facts = detail_facts(response)
     assert facts["Für wen"] == "KMU"
     assert facts["Wo"] == '<a class="kern-link" href="/regionen/nrw/">Nordrhein-Westfalen</a>'
     assert facts["Themen"] == "Logistik"
@@ -132,17 +138,16 @@ def test_detail_facts_follow_renamed_topics_target_groups_and_regions(client, of
 
     url = offers["consulting"].get_absolute_url()
     assert "Logistik</dd>" in client.get(url).content.decode()
-    topic = Topic.objects.get(slug="logistik")
-    topic.name = "Logistik und Lager"
-    topic.save()
-    group = TargetGroup.objects.get(slug="kmu")
-    group.name = "Kleine und mittlere Unternehmen"
-    group.save()
-    nrw = Region.objects.get(slug="nrw")
-    nrw.name = "Land Nordrhein-Westfalen"
-    nrw.save()
-    html = client.get(url).content.decode()
-    facts = dict(re.findall(r'__key">([^<]+)</dt><dd class="kern-description-list-item__value">(.*?)</dd>', html))
+    renames = [
+        (Topic, "logistik", "Logistik und Lager"),
+        (TargetGroup, "kmu", "Kleine und mittlere Unternehmen"),
+        (Region, "nrw", "Land Nordrhein-Westfalen"),
+    ]
+    for model, slug, name in renames:
+        renamed = model.objects.get(slug=slug)
+        renamed.name = name
+        renamed.save()
+    facts = detail_facts(client.get(url))
     assert facts["Themen"] == "Logistik und Lager"
     assert facts["Für wen"] == "Kleine und mittlere Unternehmen"
     assert facts["Wo"] == '<a class="kern-link" href="/regionen/nrw/">Land Nordrhein-Westfalen</a>'
