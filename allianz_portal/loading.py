@@ -58,15 +58,14 @@ class Loader:
         created = obj is None
         if created:
             obj = model(**lookup, **values)
+        if one_history_entry:
+            obj.skip_history_when_saving = True
+        if created:
             if validate:
                 obj.full_clean()
-            if one_history_entry:
-                obj.skip_history_when_saving = True
             obj.save()
             status = "created"
         else:
-            if one_history_entry:
-                obj.skip_history_when_saving = True
             changes = [
                 name for name, value in values.items() if name not in create_only and getattr(obj, name) != value
             ]
@@ -96,13 +95,12 @@ class Loader:
         """`obj` (saved with skip_history_when_saving) changed: its history entry comes with write_history."""
         self.unrecorded.setdefault((type(obj), obj.pk), (obj, history_type))
 
-    def write_history(self, model, record_history):
-        """One history entry per changed record of `model` that upsert(one_history_entry=True) left out."""
-        for key, (obj, history_type) in list(self.unrecorded.items()):
-            if key[0] is model:
-                del obj.skip_history_when_saving
-                record_history(obj, history_type)
-                del self.unrecorded[key]
+    def write_history(self, record_history):
+        """One history entry per changed record that upsert(one_history_entry=True) left out."""
+        for obj, history_type in self.unrecorded.values():
+            del obj.skip_history_when_saving
+            record_history(obj, history_type)
+        self.unrecorded.clear()
 
     def record(self, model, status, count=1):
         self.stats[(str(model._meta.verbose_name_plural), status)] += count
@@ -429,7 +427,7 @@ class Loader:
                 offer.skip_history_when_saving = True
                 offer.funded_by.set(funders)
                 self.changed_without_history(offer)
-        self.write_history(Offer, record_offer_history)  # one entry per new or changed offer, relations included
+        self.write_history(record_offer_history)  # one entry per new or changed offer, relations included
         self.load_practice(read_toml(DEMO / "practice.toml").get("example", []), offers, networks, regions)
         self.load_demand_demo(read_toml(DEMO / "demand.toml"), institutions, regions, today)
         return offers

@@ -845,58 +845,53 @@ def _pair_sources():
     ]
 
 
-PAIRS_CHUNK = 500  # offers per statement when a delta reads the facts of many (4 parameters each)
+PAIRS_CHUNK = 500  # offers per statement when a delta reads the facts of many (one parameter per relation)
 
 
-def _pairs_sql(connection, offers_in, kinds=KINDS, assigned=False):
-    """The one statement of `_pairs`: every (offer, kind number, related pk) whose offer is `IN (offers_in)`;
-    with `assigned`, also the link row's pk (the order in which the relations were assigned)."""
+def _pairs_sql(connection, offers_in, numbers, assigned=False):
+    """The one statement of `_pairs`: every (offer, relation number, related pk) of the relations `numbers`
+    (places in RELATIONS) whose offer is `IN (offers_in)`; with `assigned`, also the link row's pk (the
+    order in which the relations were assigned). Each part takes the offers' parameters once."""
     quote = connection.ops.quote_name
+    sources = _pair_sources()
     return " UNION ALL ".join(
         f"SELECT {quote(owner)}, {number}, {quote(related)}{f', {quote(link)}' if assigned else ''} "
         f"FROM {quote(table)} WHERE {quote(owner)} IN ({offers_in})"
-        for number, (table, owner, related, link) in enumerate(_pair_sources())
-        if RELATIONS[number] in kinds
+        for number, (table, owner, related, link) in ((number, sources[number]) for number in numbers)
     )
 
 
-def _pairs(offers):
-    """(offer, kind, related pk) of the many-to-many facets of `offers`: for a queryset of pks (the full
-    build) streamed from one statement, for a list of pks (a delta) a list, one statement per chunk. Plain
-    SQL (no ORM per row or per compile); slugs and labels come from the small vocabularies, so 100k offers
-    move only integers."""
+def _pairs(offers, kinds=KINDS, assigned=False):
+    """(offer, kind, related pk) of the relations `kinds` of `offers`: for a queryset of pks (the full build)
+    streamed from one statement, for a list of pks (a delta, a page) one statement per chunk, with the link
+    row's pk last if `assigned`. Plain SQL (no ORM per row or per compile); slugs and labels come from the
+    small vocabularies, so 100k offers move only integers."""
+    if unknown := set(kinds) - set(RELATIONS):
+        raise ValueError(f"no such relation: {sorted(unknown)}")
+    numbers = [number for number, kind in enumerate(RELATIONS) if kind in kinds]
     connection = connections[router.db_for_read(Offer)]
     if isinstance(offers, QuerySet):
         subquery, params = offers.order_by().query.sql_with_params()
         with connection.chunked_cursor() as cursor:  # server-side on PostgreSQL: ≈ 4M rows at 1M offers
-            cursor.execute(_pairs_sql(connection, subquery), list(params) * len(KINDS))
+            cursor.execute(_pairs_sql(connection, subquery, numbers), list(params) * len(numbers))
             while rows := cursor.fetchmany(20_000):
-                yield from ((offer, KINDS[kind], related) for offer, kind, related in rows)
+                yield from ((offer, RELATIONS[number], related) for offer, number, related in rows)
         return
     pks = list(offers)
     with connection.cursor() as cursor:
         for start in range(0, len(pks), PAIRS_CHUNK):
             chunk = pks[start : start + PAIRS_CHUNK]
-            cursor.execute(_pairs_sql(connection, ", ".join(["%s"] * len(chunk))), chunk * len(KINDS))
-            yield from ((offer, KINDS[kind], related) for offer, kind, related in cursor.fetchall())
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(_pairs_sql(connection, placeholders, numbers, assigned), chunk * len(numbers))
+            yield from ((offer, RELATIONS[number], *rest) for offer, number, *rest in cursor.fetchall())
 
 
 def relations(pks, kinds=RELATIONS):
     """{offer pk: {kind: [related pks in the order they were assigned]}} of a few offers (a page of them,
-    or one detail page): the statement of `_pairs` (plus the funding programmes), without the ORM."""
-    if unknown := set(kinds) - set(RELATIONS):
-        raise ValueError(f"no such relation: {sorted(unknown)}")
+    or one detail page): `_pairs` with the link rows' order, plus the funding programmes."""
     found = {pk: {kind: [] for kind in kinds} for pk in pks}
-    if not found:
-        return found
-    connection = connections[router.db_for_read(Offer)]
-    params = list(found)
-    parts = sum(kind in kinds for kind in RELATIONS)  # one SELECT per relation, each with the pks
-    with connection.cursor() as cursor:
-        cursor.execute(_pairs_sql(connection, ", ".join(["%s"] * len(params)), kinds, assigned=True), params * parts)
-        rows = sorted(cursor.fetchall(), key=lambda row: row[3])
-    for offer, number, related, _assigned in rows:
-        found[offer][RELATIONS[number]].append(related)
+    for offer, kind, related, _assigned in sorted(_pairs(list(found), kinds, assigned=True), key=lambda row: row[3]):
+        found[offer][kind].append(related)
     return found
 
 

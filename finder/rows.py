@@ -4,8 +4,7 @@ one for their relations (topics, target groups, dimensions, regions)."""
 from django.db.models import QuerySet
 
 from allianz_portal.freshness import StateMemo
-from offers.models import InnovationDimension, Offer, TargetGroup, Topic
-from regions.models import Region
+from offers.models import Offer
 
 from .index import KINDS, relations
 
@@ -23,9 +22,9 @@ def offers_by_pk(pks):
     return [rows[pk] for pk in pks if pk in rows]
 
 
-# kind (finder.index.KINDS) -> the offer's many-to-many field and the model it leads to
+# kind (finder.index.KINDS) -> the offer's many-to-many field, and the model it leads to
 FIELDS = {"thema": "topics", "zielgruppe": "target_groups", "dimension": "dimensions", "coverage": "coverage"}
-MODELS = {"thema": Topic, "zielgruppe": TargetGroup, "dimension": InnovationDimension, "coverage": Region}
+MODELS = {kind: Offer._meta.get_field(name).related_model for kind, name in FIELDS.items()}
 
 
 # (content state, kind) -> ({pk: object}, {pk: place in the model's order}). The objects are shared by every

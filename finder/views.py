@@ -321,12 +321,12 @@ class OfferDetailView(PublicOfferMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         offer = self.object
-        funders = Offer.objects.public().select_related("provider").filter(pk__in=self.funder_pks)
+        public = Offer.objects.public().select_related("provider")
         return super().get_context_data(
             breadcrumbs=[(reverse("finder:list"), _("Angebote")), (None, offer.title)],
             related=related_offers(offer),
-            funders=list(funders) if self.funder_pks else [],
-            funded=Offer.objects.public().select_related("provider").current().filter(funded_by=offer).order_by("title")
+            funders=list(public.filter(pk__in=self.funder_pks)) if self.funder_pks else [],
+            funded=public.current().filter(funded_by=offer).order_by("title")
             if offer.offer_type == Offer.OfferType.FUNDING
             else [],
             today=timezone.localdate(),

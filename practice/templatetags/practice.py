@@ -26,12 +26,11 @@ def practice_examples_for(obj, kind="offer"):
 
 
 def _offers_with_examples():
-    """The pks of the offers that published practice examples used or were funded by, once per content state.
-    Scheduled examples count too: the section's own query (PracticeExample.objects.public()) decides when
-    they show, and their publication time starts a new content state (practice.models.publication_times)."""
-    published = PracticeExample.objects.filter(status=PracticeExample.Status.PUBLISHED)
-    used = published.filter(offers__isnull=False).values_list("offers", flat=True)
-    funding = published.filter(funding__isnull=False).values_list("funding", flat=True)
+    """The pks of the offers that public practice examples used or were funded by, once per content state
+    (a scheduled example's publication time starts a new one: practice.models.publication_times)."""
+    public = PracticeExample.objects.public()
+    used = public.filter(offers__isnull=False).values_list("offers", flat=True)
+    funding = public.filter(funding__isnull=False).values_list("funding", flat=True)
     return frozenset(used) | frozenset(funding)
 
 
