@@ -121,6 +121,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The few hot fragments only (allianz_portal/jinja.py): the apps' jinja2/ folders.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "allianz_portal.jinja.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "allianz_portal.wsgi.application"

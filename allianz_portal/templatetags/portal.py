@@ -26,10 +26,15 @@ def _address(url_name, language, urlconf, script_prefix):
     return reverse(url_name, urlconf)
 
 
+def fixed_address(url_name):
+    """reverse(url_name) for an address without arguments, remembered per language and script prefix."""
+    return _address(url_name, get_language(), settings.ROOT_URLCONF, get_script_prefix())
+
+
 @register.simple_tag(takes_context=True)
 def nav_link(context, url_name, label):
     """A main-navigation link that marks itself as the current section."""
-    url = _address(url_name, get_language(), settings.ROOT_URLCONF, get_script_prefix())
+    url = fixed_address(url_name)
     request = context.get("request")
     current = request is not None and request.path.startswith(url)
     return format_html(

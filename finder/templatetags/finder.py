@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from allianz_portal.freshness import StateMemo, content_state
 from finder.index import facet_index
 from finder.rows import offers_at
+from search.highlight import highlight
 
 register = template.Library()
 
@@ -57,6 +58,7 @@ def offer_count(region=None, network=None, provider=None):
 # Rendered offer cards per process, keyed by everything a card shows (card_inputs), not by the content
 # state: an edit re-renders only the cards of what it changed, and the same offer shows on many pages.
 _cards = StateMemo(size=10_000)  # ≈ 1.5 KB each
+CARD = "finder/offer_card.html"
 _PATH = "\x00path\x00"  # the page's own address in a remembered card (the Merkliste form's "next")
 
 
@@ -77,12 +79,12 @@ class _PagePath:
 
 @register.simple_tag(takes_context=True)
 def offer_card(context, offer, level=3, query=""):
-    """includes/_offer_card.html for `offer`, remembered per language, heading level, highlighted search
-    (with the content state: synonyms), whether the visitor's Merkliste holds it and the offer's shown
-    values (card_inputs); the page's address goes in afterwards.
+    """The offer card (finder/jinja2/finder/offer_card.html, a Jinja2 template: allianz_portal.jinja) for
+    `offer`, remembered per language, heading level, highlighted search (with the content state: synonyms),
+    whether the visitor's Merkliste holds it and the offer's shown values (card_inputs); the page's address
+    goes in afterwards.
 
-    The card template may use only offer, level, query, merkliste_ids and request.get_full_path, and of
-    the offer only what card_inputs names.
+    The card template may use only what render() passes, and of the offer only what card_inputs names.
     """
     saved = offer.pk in context.get("merkliste_ids", ())
     # A highlighted card also depends on the editors' synonyms (search.highlight): it is kept per content
@@ -91,11 +93,12 @@ def offer_card(context, offer, level=3, query=""):
     key = (translation.get_language(), offer.pk, level, highlighted, saved, card_inputs(offer))
 
     def render():
-        return get_template("includes/_offer_card.html").render(
+        return get_template(CARD, using="jinja2").render(
             {
                 "offer": offer,
+                "title": highlight(offer.title, query) if query else offer.title,
+                "summary": highlight(offer.summary, query) if query else offer.summary,
                 "level": level,
-                "query": query,
                 "merkliste_ids": frozenset([offer.pk]) if saved else frozenset(),
                 "request": _PagePath(),
             }

@@ -176,14 +176,14 @@ def test_an_edit_renders_only_the_cards_it_changed(client, offers, monkeypatch):
 
     client.get("/angebote/")
     rendered = []
-    card = get_template("includes/_offer_card.html")
-    monkeypatch.setattr(finder, "get_template", lambda name: rendered.append(name) or card)
+    card = get_template(finder.CARD, using="jinja2")
+    monkeypatch.setattr(finder, "get_template", lambda name, using: rendered.append(name) or card)
     consulting = Offer.objects.get(pk=offers["consulting"].pk)
     consulting.title = "Beratung Lagerlogistik"
     consulting.save()
     response = client.get("/angebote/")
     assert sorted(card_titles(response)) == ["Beratung Lagerlogistik", "Förderung Logistik", "Robotik in der Werkstatt"]
-    assert rendered == ["includes/_offer_card.html"]  # the two unchanged cards are remembered
+    assert rendered == ["finder/offer_card.html"]  # the two unchanged cards are remembered
 
 
 def test_cards_follow_their_provider_and_topic_names(client, offers):
