@@ -1,8 +1,8 @@
 """The Jinja2 environment of the few page fragments rendered thousands of times a minute: the offer card
 (finder/jinja2/finder/offer_card.html, with the Merkliste button of merkliste/jinja2/) and the finder's filter
-sidebar. The Django template engine calls several Python functions per node; Jinja2 compiles a template to one
-Python function, which made these fragments ≈ 5–10× cheaper to render (docs/performance.md, issue 16). Every
-other template stays a Django template.
+sidebar (finder/jinja2/finder/filters.html). The Django template engine calls several Python functions per
+node; Jinja2 compiles a template to one Python function (docs/performance.md, issue 16). Every other template
+stays a Django template.
 
 The output is the Django template engine's, byte for byte: every `{{ value }}` goes through Django's own rule
 (localised, then escaped with django.utils.html – `finalize` below), and the filters are Django's.
@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from jinja2 import Environment
 
-from .templatetags.portal import fixed_address, slash_breaks
+from .templatetags.portal import facet_options, fixed_address, slash_breaks
 
 # What render_value_in_context reads of a Django template context: the settings' time zone and localisation.
 _CONTEXT = SimpleNamespace(use_tz=None, use_l10n=None, autoescape=True)
@@ -54,6 +54,6 @@ def url(name, *args):
 
 def environment(**options):
     env = Environment(**options, finalize=shown, keep_trailing_newline=True)
-    env.globals.update(_=translate, url=url)
+    env.globals.update(_=translate, url=url, facet_options=facet_options)
     env.filters.update(date=date, fill=fill, slash_breaks=slash_breaks)
     return env

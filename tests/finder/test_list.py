@@ -165,6 +165,20 @@ def test_options_without_offers_are_hidden(client, catalogue):
     assert values == {"beratung", "qualifizierung"}
 
 
+def test_topics_beyond_the_first_twelve_fold_away_under_their_own_summary(client, catalogue):
+    """The twelve most frequent topics are shown, the rest under "Weitere Themen (n)" (it once read "Themaen")."""
+    make_offer(title="Vielseitig", slug="vielseitig", topics=[f"Thema {number:02d}" for number in range(1, 15)])
+    html = client.get(URL).content.decode()
+    more = re.search(r'<details class="facet__more"><summary>([^<]+)</summary>(.*?)</details>', html, re.DOTALL)
+    folded = re.findall(r'<label class="kern-label" for="f-thema-[^"]+">([^<]+) <span', more.group(2))
+    assert more.group(1) == f"Weitere Themen ({len(folded)})"
+    shown = re.findall(r'<label class="kern-label" for="f-thema-[^"]+">([^<]+) <span', html[: more.start()])
+    assert len(shown) == 12
+    assert folded[-3:] == ["Thema 12", "Thema 13", "Thema 14"]  # the rarest last, then by name
+    english = client.get("/en" + URL).content.decode()
+    assert f'<details class="facet__more"><summary>More topics ({len(folded)})</summary>' in english
+
+
 def test_chips_remove_one_filter_each_and_reset_link(client, catalogue):
     response = get(client, art=["beratung", "foerderung"], region="kreis-lippe")
     chips = {chip["label"]: chip["url"] for chip in response.context["chips"]}
