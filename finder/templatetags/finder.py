@@ -63,8 +63,9 @@ _PATH = "\x00path\x00"  # the page's own address in a remembered card (the Merkl
 
 
 def card_inputs(offer):
-    """A digest of everything of `offer` its card shows: its own columns, its provider's name and its
-    topics' names (the offer rows are read for the page anyway; 16 bytes in the key, not the texts)."""
+    """A digest of everything of `offer` its card shows: its columns read (finder.rows.CARD_COLUMNS), its
+    provider's name and its topics' names (the offer rows are read for the page anyway; 16 bytes in the key,
+    not the texts)."""
     values = [offer.__dict__.get(field.attname) for field in offer._meta.concrete_fields]
     topics = [topic.name for topic in offer.topics.all()]
     return hashlib.blake2b(repr((values, str(offer.provider), topics)).encode(), digest_size=16).digest()
