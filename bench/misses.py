@@ -127,7 +127,7 @@ def main():
     parser.add_argument(
         "--cold",
         action="store_true",
-        help="forget the remembered filter sidebars and offer cards before every request (their misses too)",
+        help="forget the remembered sidebars, related offers and cards before every request (their misses too)",
     )
     args = parser.parse_args()
     setup()
@@ -141,6 +141,7 @@ def main():
     def forget_fragments():
         if args.cold:
             views._sidebars.clear()
+            views._related.clear()
             finder._cards.clear()
 
     client = Client(HTTP_ACCEPT_LANGUAGE="de")

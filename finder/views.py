@@ -347,9 +347,22 @@ class OfferDetailView(PublicOfferMixin, DetailView):
         return response
 
 
+# The offers under "Ähnliche Angebote" per public offer, content state and process (≈ 4 card rows each): an offer
+# page missed by the page cache again in the same state (the other language, a visitor with a Merkliste) reads
+# only its own rows. The cards themselves are remembered by what they show (templatetags.finder).
+_related = StateMemo(size=2_000)
+
+
 def related_offers(offer, limit=4):
     """Public current offers sharing a topic with `offer`, newest first – those available where it is
-    available first. Chosen in the facet index; one query reads the chosen few."""
+    available first. Chosen in the facet index; one query reads the chosen few (once per content state for
+    a public offer; a staff preview's draft is not remembered)."""
+    if not offer.is_public:
+        return _related_offers(offer, limit)
+    return _related.get((offer.pk, limit), lambda: _related_offers(offer, limit))
+
+
+def _related_offers(offer, limit):
     index = facet_index()
     topics = index.bits["thema"]
     shared = index.current & union(topics.get(topic.slug, 0) for topic in offer.topics.all())

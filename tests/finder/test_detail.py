@@ -1,8 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 
+from offers.models import Offer
 from tests.conftest import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,26 @@ def test_related_offers_share_a_topic_same_region_first(client, lab):
     assert related[0] == "Robotik-Stammtisch"
     assert "Robotik-Tag Soest" in related
     assert "Cloud-Beratung" not in related and "Robotiklabor" not in related
+
+
+def related_titles(response):
+    section = re.search(r'<section class="related".*?</section>', response.content.decode(), re.DOTALL).group(0)
+    return re.findall(r'<h3 class="offer-card__title"><a class="kern-link" href="[^"]+">([^<]+)</a>', section)
+
+
+def test_related_offers_are_remembered_per_content_state(client, lab, settings, django_assert_num_queries):
+    """Read once per content state: the page missed again (here: no page cache) reads only its own rows; an
+    edit anywhere shows at once."""
+    settings.PAGE_CACHE_TIMEOUT = 0
+    url = lab.get_absolute_url()
+    assert related_titles(client.get(url)) == ["Robotik-Stammtisch", "Robotik-Tag Soest"]
+    with django_assert_num_queries(4):  # content state, the offer, its relations, the programme funding it
+        assert related_titles(client.get(url)) == ["Robotik-Stammtisch", "Robotik-Tag Soest"]
+    meetup = Offer.objects.get(title="Robotik-Stammtisch")
+    meetup.title = "Robotik-Stammtisch Lippe"
+    meetup.save()
+    make_offer(title="Robotik-Sprechstunde", topics=["Robotik"], coverage=["kreis-lippe"])
+    assert related_titles(client.get(url)) == ["Robotik-Sprechstunde", "Robotik-Stammtisch Lippe", "Robotik-Tag Soest"]
 
 
 def test_funding_programme_lists_what_it_pays_for(client, lab):
