@@ -2,6 +2,8 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
@@ -40,6 +42,41 @@ def nav_link(context, url_name, label):
     return format_html(
         '<a class="site-nav__link" href="{}"{}>{}</a>', url, ' aria-current="page"' if current else "", label
     )
+
+
+# Markup of {% fixed %} blocks: (block name, language, script prefix, URL configuration) -> the rendered block.
+_fixed = {}
+
+
+@receiver(setting_changed)
+def _forget_fixed(**kwargs):
+    """Tests that change settings (static files, URLs) see the blocks rendered anew."""
+    _fixed.clear()
+
+
+class FixedNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        key = (self.name, get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+        markup = _fixed.get(key)
+        if markup is None:
+            markup = _fixed[key] = self.nodelist.render(context)
+        return markup
+
+
+@register.tag
+def fixed(parser, token):
+    """{% fixed "name" %}…{% endfixed %}: markup that depends on nothing but the language and the URL patterns
+    (links and texts, as the page footer), rendered once per process instead of on every page – its ten
+    reverse() and a dozen translations cost ≈ 0.7 ms a page. Nothing of the page's context may go in."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError('{% fixed %} takes one name: {% fixed "footer" %}')
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    return FixedNode(bits[1], nodelist)
 
 
 @register.filter

@@ -120,8 +120,8 @@ def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     url = offers["consulting"].get_absolute_url()
     client.get(url)
     # content state, offer (+ provider, seat, network), its topics, target groups, dimensions, regions and
-    # funding programmes (one statement; none to read), related offers and their topics (no practice example)
-    with django_assert_num_queries(5):
+    # funding programmes (one statement; none to read); the related offers were read for this content state
+    with django_assert_num_queries(3):
         response = client.get(url)
     html = response.content.decode()
     assert '<h1 class="kern-heading-large">Beratung Logistik</h1>' in html
@@ -130,6 +130,14 @@ def test_detail_miss_query_count(client, offers, django_assert_num_queries):
     assert facts["Für wen"] == "KMU"
     assert facts["Wo"] == '<a class="kern-link" href="/regionen/nrw/">Nordrhein-Westfalen</a>'
     assert facts["Themen"] == "Logistik"
+    funding = Offer.objects.get(slug="foerderung-logistik")
+    funding.title = "Förderung Logistik und Lager"
+    funding.save()
+    client.get(offers["robotics"].get_absolute_url())  # the index and the state's vocabularies follow the edit
+    # in the new content state the related offers and their topics are read again (no practice example)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert "Förderung Logistik und Lager" in response.content.decode()
 
 
 def test_detail_facts_follow_renamed_topics_target_groups_and_regions(client, offers):
