@@ -54,10 +54,15 @@ class StateMemo:
     or, through `lookup`, under a key that names everything the value is made from (the offer cards).
 
     Each module that derives something from the content owns one; nothing here knows what is kept.
+
+    `from_index=True`: the values are derived from the facet index; one built during a request that shows
+    lagging content (`mark_provisional`: the index is still being rebuilt) is used but not kept, as the page
+    cache keeps no such page.
     """
 
-    def __init__(self, size):
+    def __init__(self, size, from_index=False):
         self.size = size
+        self.from_index = from_index
         self._values = {}
         _memos.append(self)
 
@@ -72,7 +77,8 @@ class StateMemo:
             return self._values[full_key]
         except KeyError:
             value = build()
-            self.put(full_key, value)
+            if not (self.from_index and _provisional.get()):
+                self.put(full_key, value)
             return value
 
     def peek(self, full_key):
@@ -91,7 +97,7 @@ class StateMemo:
 
 
 _scheduled = StateMemo(size=3)  # version -> future publication times, as seen when the version was read
-_small = StateMemo(size=24)  # per_state()
+_small = StateMemo(size=24, from_index=True)  # per_state(): the home page's counts among others
 
 
 def schedule_from(source):
@@ -204,17 +210,20 @@ def changes_between(first, last):
     return found
 
 
-_provisional = contextvars.ContextVar("provisional_content", default=False)
+# Whether the request (request_state) shows lagging content; None outside a request, where nothing is marked.
+_provisional = contextvars.ContextVar("provisional_content", default=None)
 
 
 def mark_provisional():
     """Say that this request shows content known to lag behind the current state (a derived copy still
-    being rebuilt): its response must not be cached under the state's key (allianz_portal.pagecache)."""
-    _provisional.set(True)
+    being rebuilt): its response must not be cached under the state's key (allianz_portal.pagecache), nor
+    what it derived from that copy (StateMemo with from_index=True)."""
+    if _provisional.get() is not None:
+        _provisional.set(True)
 
 
 def is_provisional():
-    return _provisional.get()
+    return bool(_provisional.get())
 
 
 def data_version():

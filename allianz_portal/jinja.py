@@ -16,8 +16,7 @@ from types import SimpleNamespace
 
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date
-from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 from jinja2 import Environment
 
@@ -31,29 +30,38 @@ def shown(value):
     """A `{{ value }}` as a Django template shows it (SafeString: Jinja2 leaves it alone)."""
     if type(value) is str:  # most values: Django's escape() without its wrappers
         return SafeString(html.escape(value))
+    if isinstance(value, SafeData):
+        return value
     return render_value_in_context(value, _CONTEXT)
 
 
-def translate(message):
-    """{% translate %}: the translation is trusted markup, as in a Django template."""
-    return SafeString(gettext(message))
+class Translated(SafeString):
+    """A translation (trusted markup, as in a Django template) that knows its German source."""
+
+    def __new__(cls, message):
+        translated = super().__new__(cls, gettext(message))
+        translated.source = message
+        return translated
 
 
 def fill(message, **values):
-    """{% blocktranslate with name=value %}: `message` (translated) with its %(name)s placeholders filled,
-    each value shown as `{{ value }}` would be."""
-    return SafeString(message % {name: shown(value) for name, value in values.items()})
-
-
-def url(name, *args):
-    """{% url name *args %}; an address without arguments remembered per language (the navigation's rule)."""
-    if args:
-        return reverse(name, args=args)
-    return fixed_address(name)
+    """{% blocktranslate with name=value %}: `message` (`_("…")`) with its %(name)s placeholders filled, each
+    value shown as `{{ value }}` would be. A literal per cent sign is written %% in the message. A translation
+    whose placeholders do not fit shows the German text instead, as blocktranslate does – never an error."""
+    shown_values = {name: shown(value) for name, value in values.items()}
+    try:
+        return SafeString(message % shown_values)
+    except (KeyError, ValueError, TypeError):
+        source = getattr(message, "source", None)
+        if source is None:
+            raise
+        return SafeString(source % shown_values)
 
 
 def environment(**options):
     env = Environment(**options, finalize=shown, keep_trailing_newline=True)
-    env.globals.update(_=translate, url=url, facet_options=facet_options)
+    # url(): the templates link only to addresses without arguments (remembered per language).
+    env.globals.update(_=Translated, url=fixed_address, facet_options=facet_options)
+    # date: Django's filter, for dates (a datetime would need its conversion to local time first).
     env.filters.update(date=date, fill=fill, slash_breaks=slash_breaks)
     return env

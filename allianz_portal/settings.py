@@ -122,8 +122,9 @@ TEMPLATES = [
         },
     },
     {
-        # The few hot fragments only (allianz_portal/jinja.py): the apps' jinja2/ folders.
+        # The few hot fragments only (allianz_portal/jinja.py): templates/jinja2/ and the apps' jinja2/ folders.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {"environment": "allianz_portal.jinja.environment"},
     },

@@ -31,7 +31,7 @@ DATE_FILTERS = {name: OfferFilter.base_fields[name].label for name in ("frist_bi
 # The filter sidebar (a Jinja2 template: allianz_portal.jinja), rendered per content state and process (≈ 115 KB
 # each at 100k offers).
 SIDEBAR = "finder/filters.html"
-_sidebars = StateMemo(size=200)
+_sidebars = StateMemo(size=200, from_index=True)
 
 # Markers for counting on the server (demand.middleware reads and removes them, also from cached pages):
 # the public offer a detail page shows, and a list that found nothing for a search or filter.
@@ -350,7 +350,7 @@ class OfferDetailView(PublicOfferMixin, DetailView):
 # The offers under "Ähnliche Angebote" per public offer, content state and process (≈ 4 card rows each): an offer
 # page missed by the page cache again in the same state (the other language, a visitor with a Merkliste) reads
 # only its own rows. The cards themselves are remembered by what they show (templatetags.finder).
-_related = StateMemo(size=2_000)
+_related = StateMemo(size=2_000, from_index=True)
 
 
 def related_offers(offer, limit=4):

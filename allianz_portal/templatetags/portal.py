@@ -125,7 +125,6 @@ def _count(number):
     return localize(number) if settings.USE_THOUSAND_SEPARATOR else str(number)
 
 
-@register.simple_tag
 def facet_options(name, options):
     """The checkboxes of one list filter, each with its count.
 

@@ -71,13 +71,6 @@ def card_inputs(offer):
     return hashlib.blake2b(repr((values, str(offer.provider), topics)).encode(), digest_size=16).digest()
 
 
-class _PagePath:
-    """Stands in for the request while a card is rendered to be remembered: its path is filled in per page."""
-
-    def get_full_path(self):
-        return _PATH
-
-
 @register.simple_tag(takes_context=True)
 def offer_card(context, offer, level=3, query=""):
     """The offer card (finder/jinja2/finder/offer_card.html, a Jinja2 template: allianz_portal.jinja) for
@@ -101,7 +94,7 @@ def offer_card(context, offer, level=3, query=""):
                 "summary": highlight(offer.summary, query) if query else offer.summary,
                 "level": level,
                 "merkliste_ids": frozenset([offer.pk]) if saved else frozenset(),
-                "request": _PagePath(),
+                "next": _PATH,
             }
         )
 

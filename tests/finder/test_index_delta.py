@@ -340,6 +340,19 @@ def test_a_region_change_rebuilds_outside_the_request_and_is_not_cached(varied, 
     assert_like_a_full_build(index)
 
 
+def test_nothing_shown_from_the_lagging_index_is_kept(client, settings, varied, background):
+    """The filter sidebar made from the provisional index is used, not remembered: once the rebuild is in,
+    the same content state shows the new name."""
+    settings.PAGE_CACHE_TIMEOUT = 0
+    client.get("/angebote/")
+    lippe = Region.objects.get(slug="kreis-lippe")
+    lippe.name = "Kreis Lippe (neu)"
+    lippe.save()
+    assert '<option value="kreis-lippe">Kreis Lippe</option>' in client.get("/angebote/").content.decode()
+    background[0]()
+    assert '<option value="kreis-lippe">Kreis Lippe (neu)</option>' in client.get("/angebote/").content.decode()
+
+
 def test_a_new_region_and_its_offer_are_served_while_the_rebuild_runs(varied, background):
     facets.facet_index()
     fresh = Region.objects.create(name="Neue Kooperationsregion", slug="neue-region", kind=Region.Kind.COOPERATION)
