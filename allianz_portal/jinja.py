@@ -1,6 +1,6 @@
 """The Jinja2 environment of the few page fragments rendered thousands of times a minute: the offer card
-(finder/jinja2/finder/offer_card.html, with the Merkliste button of merkliste/jinja2/) and the finder's filter
-sidebar (finder/jinja2/finder/filters.html). The Django template engine calls several Python functions per
+(finder/jinja2/finder/offer_card.html, with the Merkliste button of templates/jinja2/includes/) and the finder's
+filter sidebar (finder/jinja2/finder/filters.html). The Django template engine calls several Python functions per
 node; Jinja2 compiles a template to one Python function (docs/performance.md, issue 16). Every other template
 stays a Django template.
 

@@ -22,15 +22,20 @@ def markdown(text):
 
 
 @lru_cache(maxsize=256)
-def _address(url_name, language, urlconf, script_prefix):
+def _address(url_name, language, script_prefix, urlconf):
     """reverse(url_name) in `language` under `script_prefix` (remembered: the URL patterns are fixed while a
     process runs)."""
     return reverse(url_name, urlconf)
 
 
+def _fixed_for():
+    """What remembered addresses and {% fixed %} blocks depend on: language, script prefix, URL configuration."""
+    return get_language(), get_script_prefix(), settings.ROOT_URLCONF
+
+
 def fixed_address(url_name):
     """reverse(url_name) for an address without arguments, remembered per language and script prefix."""
-    return _address(url_name, get_language(), settings.ROOT_URLCONF, get_script_prefix())
+    return _address(url_name, *_fixed_for())
 
 
 @register.simple_tag(takes_context=True)
@@ -59,7 +64,7 @@ class FixedNode(template.Node):
         self.name, self.nodelist = name, nodelist
 
     def render(self, context):
-        key = (self.name, get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+        key = (self.name, *_fixed_for())
         markup = _fixed.get(key)
         if markup is None:
             markup = _fixed[key] = self.nodelist.render(context)
